@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { buildServer, type RouteInstaller } from './http/server.js';
+import { createRegistry } from './methods/index.js';
+import type { App } from './rest/context.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface Roster {
+  app: App;
+  server: FastifyInstance;
+  store: Store;
+  /** the address the server listens on, once `listen` resolved */
+  url?: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A whole Roster instance: store opened and migrated, methods registered, HTTP routes built. */
+export async function createRoster(config: Config, options: { store?: Store; installers?: RouteInstaller[] } = {}): Promise<Roster> {
+  const store = options.store ?? (await openStore(config.db));
+  const registry = createRegistry();
+  const app: App = { store, config, registry, log: console as unknown as App['log'] };
+  const server = await buildServer(app, options.installers);
+  app.log = server.log;
+  const roster: Roster = {
+    app,
+    server,
+    store,
+    async listen() {
+      const address = await server.listen({ host: config.host, port: config.port });
+      roster.url = address;
+      return roster.url;
+    },
+    async close() {
+      await server.close();
+      if (!options.store) await store.close();
+    },
+  };
+  return roster;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of a Roster server: its command-line flag, its environment variable, its
+ * default and its validation. A value given as a flag wins over the environment.
+ */
+const yesNo = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])]).transform(
+  (v) => v === true || v === '1' || v === 'true' || v === 'yes' || v === 'on',
+);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const settings = {
+  host: { flag: 'host', env: 'ROSTER_HOST', default: '127.0.0.1', schema: z.string().min(1), doc: 'address to listen on' },
+  port: { flag: 'port', env: 'ROSTER_PORT', default: 8810, schema: int(0, 65535), doc: 'HTTP port (0 picks a free one)' },
+  db: {
+    flag: 'db',
+    env: 'ROSTER_DB',
+    default: './data/roster.db',
+    schema: z.string().min(1),
+    doc: 'SQLite file, `:memory:`, or a `postgres://` URL (`?schema=name` keeps the tables in that schema)',
+  },
+  demo: { flag: 'demo', env: 'ROSTER_DEMO', default: false, schema: yesNo, doc: 'load the demo company into an empty directory' },
+  timezone: {
+    flag: 'timezone',
+    env: 'ROSTER_TIMEZONE',
+    default: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    schema: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    doc: 'IANA time zone of every date on the wire (default: the machine\'s)',
+  },
+  publicUrl: {
+    flag: 'public-url',
+    env: 'ROSTER_PUBLIC_URL',
+    default: '',
+    schema: z.union([z.literal(''), z.url()]),
+    doc: 'base URL clients reach the server at (default: taken from each request\'s Host)',
+  },
+  maxIds: { flag: 'max-ids', env: 'ROSTER_MAX_IDS', default: 1000, schema: int(1, 100000), doc: 'most ids one call may ask for' },
+  bodyLimit: {
+    flag: 'body-limit',
+    env: 'ROSTER_BODY_LIMIT',
+    default: 1048576,
+    schema: int(1024, 64 * 1048576),
+    doc: 'largest request body in bytes (larger gets 413)',
+  },
+  nameTemplate: {
+    flag: 'name-template',
+    env: 'ROSTER_NAME_TEMPLATE',
+    default: '#NAME# #LAST_NAME#',
+    schema: z.string().min(1).max(200),
+    doc: 'how `name` is built from #NAME#, #LAST_NAME#, #SECOND_NAME#',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'ROSTER_LOG_LEVEL',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    doc: 'request log level (pino)',
+  },
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Bad configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Builds the configuration from flags (keys as in `settings`, camelCase) and environment,
+ * validating everything and reporting every problem at once.
+ */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, s] of Object.entries(settings) as [keyof Config, Settings[keyof Config]][]) {
+    const given = flags[key] ?? env[s.env];
+    const source = flags[key] !== undefined ? `--${s.flag}` : env[s.env] !== undefined ? s.env : 'default';
+    const parsed = (s.schema as z.ZodType).safeParse(given ?? s.default);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${source}: ${JSON.stringify(given)} ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as Config;
+}
+
+/** Configuration for code that runs a server in-process (tests, benchmarks). */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}, {}), logLevel: 'silent', port: 0, ...overrides };
+}

@@ -1,0 +1,35 @@
+import { activeMembers, allDepartments } from '../store/departments.js';
+import type { Db } from '../store/index.js';
+import { DepartmentTree } from './tree.js';
+
+/**
+ * The colleagues of a user (CONTRACT §5), in order, without duplicates and never the user:
+ * the heads of their departments, the active members of those departments, and, for someone
+ * who heads a department, the heads of every department. Three statements whatever the size.
+ */
+export async function colleagueIds(db: Db, userId: number): Promise<number[]> {
+  const [departments, links] = await Promise.all([
+    allDepartments(db),
+    db.selectFrom('user_departments').select('department_id').where('user_id', '=', userId).execute(),
+  ]);
+  const tree = new DepartmentTree(departments);
+  const mine = tree.sortIds(links.map((l) => l.department_id));
+  const members = await activeMembers(db, mine);
+  const byDepartment = new Map<number, number[]>();
+  for (const m of members) {
+    let list = byDepartment.get(m.department_id);
+    if (!list) byDepartment.set(m.department_id, (list = []));
+    list.push(m.user_id);
+  }
+  const out = new Set<number>();
+  for (const id of mine) {
+    const head = tree.byId.get(id)!.head_id;
+    if (head) out.add(head);
+  }
+  for (const id of mine) for (const user of byDepartment.get(id) ?? []) out.add(user);
+  if (tree.ordered.some((d) => d.head_id === userId)) {
+    for (const d of tree.ordered) if (d.head_id) out.add(d.head_id);
+  }
+  out.delete(userId);
+  return [...out];
+}

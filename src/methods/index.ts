@@ -1,0 +1,19 @@
+import { MethodRegistry } from '../rest/registry.js';
+import { departmentWriteMethods } from './department-write.js';
+import { imDepartmentMethods } from './im-department.js';
+import { imUserMethods } from './im-user.js';
+import { platformMethods } from './platform.js';
+import { sonetGroupMethods } from './sonet-group.js';
+import { userWriteMethods } from './user-write.js';
+
+/** Every method Roster answers: dispatch, batch, introspection and the docs read this one list. */
+export function createRegistry(): MethodRegistry {
+  return new MethodRegistry([
+    ...platformMethods,
+    ...imUserMethods,
+    ...imDepartmentMethods,
+    ...userWriteMethods,
+    ...departmentWriteMethods,
+    ...sonetGroupMethods,
+  ]);
+}

@@ -1,0 +1,39 @@
+import { timingSafeEqual } from 'node:crypto';
+import { findUser, type UserRow } from '../store/users.js';
+import { hashSecret, scopesOf, webhooksOf } from '../store/webhooks.js';
+import { viewerOf, type App, type Caller } from './context.js';
+import { RestError } from './errors.js';
+
+/** Credentials as they arrive: webhook path segments, or an access token from any of its places. */
+export interface Credentials {
+  webhook?: { user: string; secret: string };
+  token?: string;
+}
+
+export async function authenticate(app: App, credentials: Credentials): Promise<Caller> {
+  if (credentials.webhook) return authenticateWebhook(app, credentials.webhook.user, credentials.webhook.secret);
+  if (credentials.token) {
+    if (!app.authenticateToken) throw new RestError('NO_AUTH_FOUND');
+    return app.authenticateToken(credentials.token);
+  }
+  throw new RestError('NO_AUTH_FOUND');
+}
+
+async function authenticateWebhook(app: App, userPart: string, secret: string): Promise<Caller> {
+  const db = app.store.db;
+  let user: UserRow | undefined;
+  if (/^\d{1,10}$/.test(userPart)) user = await findUser(db, Number(userPart));
+  else user = await db.selectFrom('users').selectAll().where('login', '=', userPart).executeTakeFirst();
+  // Hash first and compare against every hook of the user, so timing says nothing about which part was wrong.
+  const given = Buffer.from(hashSecret(secret), 'hex');
+  const hooks = user ? await webhooksOf(db, user.id) : [];
+  const now = Date.now() / 1000;
+  let match: (typeof hooks)[number] | undefined;
+  for (const hook of hooks) {
+    if (timingSafeEqual(Buffer.from(hook.secret_hash, 'hex'), given)) match = hook;
+  }
+  if (!user || !match || match.revoked_at !== null || (match.expires_at !== null && match.expires_at <= now) || user.active !== 1) {
+    throw new RestError('INVALID_CREDENTIALS');
+  }
+  return { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: match.id, scopes: new Set(scopesOf(match)) } };
+}

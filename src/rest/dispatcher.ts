@@ -1,0 +1,89 @@
+import { authenticate, type Credentials } from './auth.js';
+import type { App, CallContext, Caller } from './context.js';
+import { RestError } from './errors.js';
+import { intval, upperKeys, type Params } from './params.js';
+import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
+import { nowSeconds, timeBlock, type Timing } from './time.js';
+
+export interface RestRequest {
+  method: string;
+  params: Params;
+  credentials: Credentials;
+  /** `http(s)://host[:port]` as the client reached us */
+  baseUrl: string;
+  requestId: string;
+}
+
+export interface RestResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export function findMethod(app: App, name: string): MethodDefinition {
+  const definition = app.registry.get(name);
+  if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
+  return definition;
+}
+
+/** `start` is read as written (case-sensitive) and taken out of the method's parameters. */
+export function takeStart(params: Params): { start: number | null; rest: Params } {
+  if (!('start' in params)) return { start: null, rest: params };
+  const { start, ...rest } = params;
+  return { start: start === undefined || start === null || start === '' ? null : intval(start), rest };
+}
+
+/**
+ * Runs one method as `caller`: scope check, parameter normalisation, handler. Shared by plain
+ * requests and by each command of a batch, so both pass the same checks.
+ */
+export async function invoke(
+  app: App,
+  caller: Caller,
+  definition: MethodDefinition,
+  params: Params,
+  baseUrl: string,
+): Promise<MethodResult> {
+  if (!scopeGrants(definition, caller.credential.scopes)) {
+    throw new RestError(
+      'insufficient_scope',
+      caller.credential.kind === 'oauth'
+        ? 'The request requires higher privileges than provided by the access token'
+        : undefined,
+    );
+  }
+  const { start, rest } = takeStart(params);
+  const ctx: CallContext = { app, caller, method: definition, start, baseUrl };
+  return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+}
+
+/** Turns anything thrown into the wire error, logging what is not a RestError. */
+export function toRestError(app: App, error: unknown, requestId: string): RestError {
+  if (error instanceof RestError) return error;
+  app.log.error({ err: error, requestId }, 'method failed');
+  return new RestError('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
+}
+
+/** One REST request, from method name to envelope: lookup, auth, the call, and `time`. */
+export async function dispatch(app: App, request: RestRequest): Promise<RestResponse> {
+  const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
+  try {
+    const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
+    const caller = await authenticate(app, request.credentials);
+    timing.processStarted = nowSeconds();
+    const outcome = await invoke(app, caller, definition, request.params, request.baseUrl);
+    timing.processFinished = nowSeconds();
+    return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone)) };
+  } catch (error) {
+    const restError = toRestError(app, error, request.requestId);
+    return { status: restError.status, body: restError.toWire() };
+  }
+}
+
+/** `{result, next?, total?, time}`: `next` and `total` as integers beside `result`. */
+export function envelope(outcome: MethodResult, time: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = { result: outcome.result };
+  if (outcome.next !== undefined) body.next = outcome.next;
+  if (outcome.total !== undefined) body.total = outcome.total;
+  body.time = time;
+  return body;
+}

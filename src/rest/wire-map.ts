@@ -1,0 +1,51 @@
+/**
+ * A map keyed by ids or command keys that serialises like a PHP array through json_encode:
+ * insertion order kept (a plain object would sort integer keys), `[]` when empty, and a JSON
+ * list when the keys are exactly 0..n-1 in order (CONTRACT §2).
+ */
+export class WireMap<V = unknown> {
+  private readonly entries = new Map<string, V>();
+
+  static from<V>(pairs: Iterable<readonly [string | number, V]>): WireMap<V> {
+    const map = new WireMap<V>();
+    for (const [k, v] of pairs) map.set(k, v);
+    return map;
+  }
+
+  set(key: string | number, value: V): this {
+    this.entries.set(String(key), value);
+    return this;
+  }
+
+  get(key: string | number): V | undefined {
+    return this.entries.get(String(key));
+  }
+
+  has(key: string | number): boolean {
+    return this.entries.has(String(key));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  pairs(): [string, V][] {
+    return [...this.entries.entries()];
+  }
+
+  /** Whether PHP would call this array a list. */
+  isList(): boolean {
+    let i = 0;
+    for (const key of this.entries.keys()) if (key !== String(i++)) return false;
+    return true;
+  }
+
+  /** For JSON.stringify users that do not know the ordering rule: a list, or an object. */
+  toJSON(): unknown {
+    return this.isList() ? [...this.entries.values()] : Object.fromEntries(this.entries);
+  }
+}

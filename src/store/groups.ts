@@ -1,0 +1,39 @@
+import type { Db } from './index.js';
+import { isStorableId } from './users.js';
+
+export async function groupIdsExisting(db: Db, ids: readonly number[]): Promise<Set<number>> {
+  const wanted = [...new Set(ids)].filter(isStorableId);
+  if (wanted.length === 0) return new Set();
+  const rows = await db.selectFrom('sonet_groups').select('id').where('id', 'in', wanted).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function insertGroup(db: Db, values: { name: string; description: string; owner_id: number }, now: number): Promise<number> {
+  const row = await db
+    .insertInto('sonet_groups')
+    .values({ ...values, active: 1, date_create: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await addGroupMembers(db, row.id, [values.owner_id], now, 'A');
+  return row.id;
+}
+
+/** Adds members that are not in the group yet; returns the ids actually added. */
+export async function addGroupMembers(db: Db, groupId: number, userIds: readonly number[], now: number, role = 'K'): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const present = await db
+    .selectFrom('sonet_group_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .where('user_id', 'in', [...userIds])
+    .execute();
+  const already = new Set(present.map((r) => r.user_id));
+  const added = userIds.filter((id) => !already.has(id));
+  if (added.length) {
+    await db
+      .insertInto('sonet_group_members')
+      .values(added.map((user_id) => ({ group_id: groupId, user_id, role, date_create: now })))
+      .execute();
+  }
+  return added;
+}
