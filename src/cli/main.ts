@@ -19,6 +19,18 @@ program
   .option('--body-limit <bytes>', 'largest request body (ROSTER_BODY_LIMIT, default 1048576)')
   .option('--name-template <template>', 'display name template (ROSTER_NAME_TEMPLATE)')
   .option('--log-level <level>', 'log level (ROSTER_LOG_LEVEL, default info)')
+  .option('--limits <profile>', 'request limit per credential: standard, enterprise, off or BURST/DRAIN (ROSTER_LIMITS)')
+  .option('--operating-budget <seconds>', 'operating-time budget per method and credential per 10 minutes (ROSTER_OPERATING_BUDGET, default 480)')
+  .option('--redis <url>', 'share limits between instances through Redis (ROSTER_REDIS)')
+  .option('--tls', 'serve HTTPS, with a generated development certificate unless --tls-cert/--tls-key (ROSTER_TLS)')
+  .option('--tls-port <port>', 'HTTPS port next to the HTTP --port (ROSTER_TLS_PORT)')
+  .option('--tls-cert <file>', 'PEM certificate (ROSTER_TLS_CERT)')
+  .option('--tls-key <file>', 'PEM private key (ROSTER_TLS_KEY)')
+  .option('--tls-host <names>', 'extra host names for the development certificate, comma separated (ROSTER_TLS_HOST)')
+  .option('--data-dir <dir>', 'folder for generated files such as the development certificate (ROSTER_DATA_DIR, default ./data)')
+  .option('--seed <file>', 'load this directory file into an empty database at start (ROSTER_SEED)')
+  .option('--export-on-exit <file>', 'write the directory to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
+  .option('--admin-token <token>', 'enable /_roster admin endpoints guarded by this token (ROSTER_ADMIN_TOKEN)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');
