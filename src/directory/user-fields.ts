@@ -56,7 +56,7 @@ export function idList(p: Params, key: string, max = 100): number[] | undefined 
   if (items.length > max) throw argumentError(key, `${key} holds more than ${max} ids`);
   const ids: number[] = [];
   for (const item of items) {
-    const id = typeof item === 'number' || (typeof item === 'string' && /^\s*\d+\s*$/.test(item)) ? intval(item) : 0;
+    const id = (typeof item === 'number' && Number.isInteger(item)) || (typeof item === 'string' && /^\s*\d+\s*$/.test(item)) ? intval(item) : 0;
     if (id <= 0 || id > 2147483647) throw argumentError(key, `${key} must hold positive integer ids, got ${JSON.stringify(item)}`.slice(0, 200));
     if (!ids.includes(id)) ids.push(id);
   }
