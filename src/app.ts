@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
+import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
 import type { App } from './rest/context.js';
 import { openStore, type Store } from './store/index.js';
@@ -9,8 +10,12 @@ export interface Roster {
   app: App;
   server: FastifyInstance;
   store: Store;
-  /** the address the server listens on, once `listen` resolved */
+  /** the address the server listens on, once `listen` resolved (the HTTPS one when TLS is on) */
   url?: string;
+  /** the plain HTTP address: always, except with TLS and no separate --tls-port */
+  httpUrl?: string;
+  /** the HTTPS listener and its certificate, when TLS is on */
+  https?: HttpsListener;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -27,11 +32,15 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     server,
     store,
     async listen() {
-      const address = await server.listen({ host: config.host, port: config.port });
-      roster.url = address;
+      const tls = tlsEnabled(config);
+      const credentials = tls ? await loadTlsCredentials(config) : undefined;
+      if (!tls || config.tlsPort > 0) roster.httpUrl = await server.listen({ host: config.host, port: config.port });
+      if (credentials) roster.https = await listenHttps(server, { host: config.host, port: config.tlsPort || config.port, credentials });
+      roster.url = roster.https?.url ?? (roster.httpUrl as string);
       return roster.url;
     },
     async close() {
+      await roster.https?.close();
       await server.close();
       if (!options.store) await store.close();
     },

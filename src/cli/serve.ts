@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createRoster } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
+import { trustInstructions } from '../http/tls.js';
 import { isPristine, readDirectoryFile, replaceDirectory } from '../state/directory-file.js';
 import { SCOPES } from '../rest/scopes.js';
 import { createWebhook } from '../store/webhooks.js';
@@ -17,6 +18,9 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   }
   const url = await roster.listen();
   const lines = [`Roster is listening on ${url}`, `Directory: ${store.location} (${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'})`];
+  if (roster.https && roster.httpUrl) lines.splice(1, 0, `  and plain HTTP on ${roster.httpUrl}`);
+  if (roster.https) lines.push(...trustInstructions(roster.https.credentials));
+  const curl = roster.https?.credentials.source === 'dev' ? `curl --cacert '${roster.https.credentials.certPath}'` : 'curl';
   if (config.demo) {
     const { secret } = await createWebhook(store.db, { userId: 1, scopes: [...SCOPES], title: 'npm start' });
     const hook = `${url}/rest/1/${secret}/`;
@@ -25,8 +29,8 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
       `Admin webhook (all scopes): ${hook}`,
       '',
       'Try:',
-      `  curl '${hook}im.user.list.get?ID[]=1&ID[]=2'`,
-      `  curl '${hook}im.department.colleagues.list?USER_DATA=Y&LIMIT=3'`,
+      `  ${curl} '${hook}im.user.list.get?ID[]=1&ID[]=2'`,
+      `  ${curl} '${hook}im.department.colleagues.list?USER_DATA=Y&LIMIT=3'`,
     );
   } else {
     lines.push('', 'Create a webhook to call it: npx roster webhook create --user 1 --scope im,user,department');
