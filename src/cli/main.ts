@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { CliError } from './common.js';
-import { serve } from './serve.js';
-import { webhookCreate, webhookList, webhookRevoke } from './webhook.js';
+
+// Commands load their modules on use: `roster webhook list` need not load the HTTP server.
+const serve = async (o: object) => (await import('./serve.js')).serve(o);
+const webhookCreate = async (o: Parameters<typeof import('./webhook.js').webhookCreate>[0]) => (await import('./webhook.js')).webhookCreate(o);
+const webhookList = async (o: object) => (await import('./webhook.js')).webhookList(o);
+const webhookRevoke = async (id: string, o: object) => (await import('./webhook.js')).webhookRevoke(id, o);
 
 const program = new Command('roster').description('A Bitrix24-compatible messenger directory server').showHelpAfterError();
 
