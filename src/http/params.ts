@@ -60,7 +60,8 @@ export function splitParams(query: Params, body: Params): SplitParams {
   const params: Params = {};
   let token: string | undefined;
   for (const [key, value] of Object.entries(merged)) {
-    if (isTelemetry(key)) continue;
+    // JSON.parse keeps "__proto__" as a plain key; assigning it would swap the object's prototype
+    if (isTelemetry(key) || key === '__proto__') continue;
     if (SERVER_KEYS.has(key)) {
       if ((key === 'auth' || key === 'access_token') && typeof value === 'string' && value !== '') token ??= value;
       continue;

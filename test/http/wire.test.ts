@@ -65,6 +65,13 @@ for (const engine of engines) {
       assert.ok('avatar_hr' in res.body.result[0]);
     });
 
+    it('ignores a __proto__ key instead of letting it change the parameters', async () => {
+      const body = '{"__proto__": {"ID": [3]}, "RESULT_TYPE": "array"}';
+      const res = await r.fetch(`${hookPath}/im.user.list.get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.result.map((u: any) => u.id), [1], 'no ID: the current user');
+    });
+
     it('never passes telemetry to the method', async () => {
       const res = await r.call('im.user.list.get', { ID: [2], bx24_request_id: 'x', bx24_sdk_ver: '1', bx24_sdk_type: 'js' });
       assert.equal(res.status, 200);
