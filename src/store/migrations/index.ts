@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as core from './001-core.js';
+import * as oauth from './002-oauth.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ type Step = { up: (db: Kysely<unknown>, ctx: MigrationContext) => Promise<void> 
 /** Every migration, in order. Names are stored in the database: never rename one. */
 const steps: Record<string, Step> = {
   '001-core': core,
+  '002-oauth': oauth,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,60 @@
+import type { Generated, Kysely, Selectable } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { Db } from '../store/index.js';
+
+/**
+ * The OAuth tables (migration 002-oauth). Secrets, codes and tokens are stored as SHA-256
+ * hashes of high-entropy random strings: a copy of the database grants nothing.
+ */
+export type OAuthTables = {
+  oauth_apps: OAuthAppsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_tokens: OAuthTokensTable;
+};
+
+export interface OAuthAppsTable {
+  id: Generated<number>;
+  /** `local.<14 hex>.<8 digits>`, the shape of a Bitrix24 local application's code */
+  client_id: string;
+  secret_hash: string;
+  name: string;
+  /** comma-separated scopes */
+  scope: string;
+  /** where the sign-in page sends the browser back; '' shows the code on the page instead */
+  redirect_uri: string;
+  date_create: number;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  app_id: number;
+  user_id: number;
+  scope: string;
+  redirect_uri: string;
+  expires_at: number;
+}
+
+export interface OAuthTokensTable {
+  id: Generated<number>;
+  app_id: number;
+  user_id: number;
+  scope: string;
+  access_hash: string;
+  access_expires_at: number;
+  refresh_hash: string;
+  refresh_expires_at: number;
+  /** set when the refresh token was exchanged: it cannot be used again */
+  refresh_used_at: number | null;
+  revoked_at: number | null;
+  date_create: number;
+}
+
+export type OAuthDb = Kysely<Database & OAuthTables>;
+export type OAuthAppRow = Selectable<OAuthAppsTable>;
+export type OAuthTokenRow = Selectable<OAuthTokensTable>;
+export type OAuthCodeRow = Selectable<OAuthCodesTable>;
+
+/** The store's database with the OAuth tables in its type. */
+export function oauthDb(db: Db): OAuthDb {
+  return db.withTables<OAuthTables>();
+}
