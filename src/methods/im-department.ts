@@ -1,7 +1,12 @@
 import { colleagueIds } from '../directory/colleagues.js';
+import { presentImDepartment, type ImDepartment } from '../directory/department-object.js';
+import { DepartmentTree } from '../directory/tree.js';
+import type { ImUser } from '../directory/user-object.js';
 import type { CallContext } from '../rest/context.js';
-import { isYes, readOffsetLimit, type Params } from '../rest/params.js';
+import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
+import { WireMap } from '../rest/wire-map.js';
+import { activeMembers, allDepartments, type DepartmentRow } from '../store/departments.js';
 import { requireIntranet } from './access.js';
 import { imUsersById } from './im-user.js';
 
@@ -12,22 +17,116 @@ export function pageOf<T>(items: readonly T[], offset: number, limit: number): {
   return { page, total: items.length, ...(next < items.length ? { next } : {}) };
 }
 
+/** User objects keyed by id for the ids that exist and that the caller may see: one bulk load. */
+export async function imUserMap(ctx: CallContext, ids: readonly number[]): Promise<Map<number, ImUser>> {
+  const unique = [...new Set(ids)];
+  const users = await imUsersById(ctx, unique, false);
+  const out = new Map<number, ImUser>();
+  unique.forEach((id, i) => {
+    const user = users[i];
+    if (user) out.set(id, user);
+  });
+  return out;
+}
+
+/** Department objects for rows already in structure order; with USER_DATA the heads in one load. */
+export async function imDepartments(
+  ctx: CallContext,
+  rows: readonly DepartmentRow[],
+  tree: DepartmentTree,
+  userData: boolean,
+): Promise<ImDepartment[]> {
+  const managers = userData ? await imUserMap(ctx, rows.flatMap((d) => (d.head_id ? [d.head_id] : []))) : undefined;
+  return rows.map((d) => presentImDepartment(d, tree, managers));
+}
+
+/** managers.get and employees.get read ID like upstream's json_decode-first parser, ID_EMPTY when nothing is left. */
+function departmentIds(ctx: CallContext, p: Params): number[] {
+  return readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'ID_EMPTY', emptyMessage: 'Department ID can\'t be empty' });
+}
+
+/** The requested departments that exist, in request order, with the whole tree for their names. */
+async function requested(ctx: CallContext, ids: readonly number[]): Promise<{ tree: DepartmentTree; found: DepartmentRow[] }> {
+  const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
+  return { tree, found: ids.flatMap((id) => tree.byId.get(id) ?? []) };
+}
+
+const ACCESS = 'Extranet users and bots get ACCESS_ERROR (403) before any parameter is read.';
+
+const colleagues: MethodDefinition = {
+  name: 'im.department.colleagues.list',
+  scope: 'im',
+  list: 'offset',
+  upperParams: true,
+  summary: 'The current user\'s colleagues: heads and members of their departments, all heads for managers',
+  differences: ['`LIMIT` below 1 means the default 10; upstream returns an empty page with the same `next`, which loops clients.'],
+  handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
+    requireIntranet(ctx);
+    const { offset, limit } = readOffsetLimit(p, ctx.start);
+    const ids = await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
+    const { page, total, next } = pageOf(ids, offset, limit);
+    if (!isYes(p.USER_DATA)) return { result: page, total, next };
+    const users = (await imUsersById(ctx, page, false)).filter((u) => u !== null);
+    return { result: users, total, next };
+  },
+};
+
 export const imDepartmentMethods: MethodDefinition[] = [
+  colleagues,
   {
-    name: 'im.department.colleagues.list',
+    ...colleagues,
+    name: 'im.department.colleagues.get',
+    summary: 'Private alias of im.department.colleagues.list, registered by upstream under this name too',
+  },
+  {
+    name: 'im.department.get',
     scope: 'im',
-    list: 'offset',
+    list: 'none',
     upperParams: true,
-    summary: 'The current user\'s colleagues: heads and members of their departments, all heads for managers',
-    differences: ['`LIMIT` below 1 means the default 10; upstream returns an empty page with the same `next`, which loops clients.'],
-    handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
+    summary: `Department objects (id, name, full_name, manager_user_id) for a list of ids, in structure order; USER_DATA=Y adds manager_user_data. ${ACCESS}`,
+    differences: [
+      '`manager_user_data` of a department without a head is `null`; upstream puts the caller\'s own user object there.',
+      'More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
-      const { offset, limit } = readOffsetLimit(p, ctx.start);
-      const ids = await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
-      const { page, total, next } = pageOf(ids, offset, limit);
-      if (!isYes(p.USER_DATA)) return { result: page, total, next };
-      const users = (await imUsersById(ctx, page, false)).filter((u) => u !== null);
-      return { result: users, total, next };
+      const ids = new Set(readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'INVALID_FORMAT' }));
+      const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
+      const rows = tree.ordered.filter((d) => ids.has(d.id));
+      return { result: await imDepartments(ctx, rows, tree, isYes(p.USER_DATA)) };
+    },
+  },
+  {
+    name: 'im.department.managers.get',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: `Heads of the departments, keyed by department id in request order: [id], or [user object] with USER_DATA=Y; departments without a head are left out. ${ACCESS}`,
+    differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireIntranet(ctx);
+      const { found } = await requested(ctx, departmentIds(ctx, p));
+      const headed = found.filter((d) => d.head_id !== null);
+      if (!isYes(p.USER_DATA)) return { result: WireMap.from(headed.map((d) => [d.id, [d.head_id!]] as const)) };
+      const users = await imUserMap(ctx, headed.map((d) => d.head_id!));
+      return { result: WireMap.from(headed.map((d) => [d.id, [users.get(d.head_id!) ?? null]] as const)) };
+    },
+  },
+  {
+    name: 'im.department.employees.get',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: `Active members of each department (not of its sub-departments) by user id, keyed by department id in request order: ids, or user objects with USER_DATA=Y. ${ACCESS}`,
+    differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireIntranet(ctx);
+      const { found } = await requested(ctx, departmentIds(ctx, p));
+      const members = new Map<number, number[]>(found.map((d) => [d.id, []]));
+      for (const m of await activeMembers(ctx.app.store.db, [...members.keys()])) members.get(m.department_id)?.push(m.user_id);
+      if (!isYes(p.USER_DATA)) return { result: WireMap.from(members) };
+      const users = await imUserMap(ctx, [...members.values()].flat());
+      return { result: WireMap.from([...members].map(([id, list]) => [id, list.map((u) => users.get(u) ?? null)] as const)) };
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { presentImUser } from '../directory/user-object.js';
 import { presentOptions, today, type CallContext } from '../rest/context.js';
-import { hasValue, isYes, readIdList, readString, type Params } from '../rest/params.js';
+import { RestError } from '../rest/errors.js';
+import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
 import { loadUsers } from '../store/users.js';
@@ -15,7 +16,46 @@ export async function imUsersById(ctx: CallContext, ids: readonly number[], avat
   });
 }
 
+/** im.user.get's ID: absent (or null) means the caller; otherwise one id, read with intval. */
+function readUserId(ctx: CallContext, p: Params): number {
+  if (!hasValue(p, 'ID')) return ctx.caller.user.id;
+  // upstream's intval turns any array into 1, i.e. silently user 1: a list is refused instead
+  if (typeof p.ID === 'object') throw new RestError('ID_EMPTY', 'ID must be a single user id, not a list');
+  const id = intval(p.ID);
+  if (id <= 0) throw new RestError('ID_EMPTY');
+  return id;
+}
+
+/** The messenger's API revisions, as upstream's \Bitrix\Im\Revision reports them today. */
+export const REVISION = { rest: 33, web: 130, mobile: 23, desktop: 6, im_revision_mobile: 23 } as const;
+
 export const imUserMethods: MethodDefinition[] = [
+  {
+    name: 'im.user.get',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'One user object: ID, or the current user without ID',
+    differences: [
+      'An id an extranet caller may not see answers USER_NOT_EXISTS, exactly like an id that does not exist (no existence oracle); upstream answers ACCESS_DENIED "You can request only users who consist of your extranet group".',
+      'ID given as a list (`ID[]=5`, `[5]`) is ID_EMPTY with a description that says so; upstream reads any array as user 1.',
+      '`avatar_hr` only with `AVATAR_HR=Y` (seed documents); `status` and `idle` are the user\'s real ones.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      const id = readUserId(ctx, p);
+      const [user] = await imUsersById(ctx, [id], isYes(p.AVATAR_HR));
+      if (!user) throw new RestError('USER_NOT_EXISTS');
+      return { result: user };
+    },
+  },
+  {
+    name: 'im.revision.get',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'The messenger API revisions: rest, web, mobile, desktop and im_revision_mobile',
+    handler: () => ({ result: { ...REVISION } }),
+  },
   {
     name: 'im.user.list.get',
     scope: 'im',

@@ -1,6 +1,8 @@
 import { MethodRegistry } from '../rest/registry.js';
 import { departmentWriteMethods } from './department-write.js';
 import { imDepartmentMethods } from './im-department.js';
+import { imSearchMethods } from './im-search.js';
+import { imStatusMethods } from './im-status.js';
 import { imUserMethods } from './im-user.js';
 import { platformMethods } from './platform.js';
 import { sonetGroupMethods } from './sonet-group.js';
@@ -12,6 +14,8 @@ export function createRegistry(): MethodRegistry {
     ...platformMethods,
     ...imUserMethods,
     ...imDepartmentMethods,
+    ...imStatusMethods,
+    ...imSearchMethods,
     ...userWriteMethods,
     ...departmentWriteMethods,
     ...sonetGroupMethods,

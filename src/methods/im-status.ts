@@ -1,0 +1,74 @@
+import type { CallContext } from '../rest/context.js';
+import { RestError } from '../rest/errors.js';
+import { hasValue, intval, type Params } from '../rest/params.js';
+import type { MethodDefinition } from '../rest/registry.js';
+import { setIdle, setStatus, statusOf, STATUSES, type Status } from '../store/presence.js';
+
+/** STATUS: one of the four, in any letter case; anything else, a list or nothing is STATUS_ERROR. */
+function readStatus(p: Params): Status {
+  const value = typeof p.STATUS === 'string' ? p.STATUS.toLowerCase() : undefined;
+  const status = STATUSES.find((s) => s === value);
+  if (!status) throw new RestError('STATUS_ERROR');
+  return status;
+}
+
+/**
+ * AGO in minutes: 10 when absent, at least 1 (upstream), and at most the minutes since the Unix
+ * epoch, so that an absurd value still gives a real date rather than one before 1970.
+ */
+export function idleSince(p: Params, nowSeconds: number): number {
+  let ago = hasValue(p, 'AGO') ? intval(p.AGO) : 10;
+  if (ago < 1) ago = 1;
+  ago = Math.min(ago, Math.floor(nowSeconds / 60));
+  return nowSeconds - ago * 60;
+}
+
+export const imStatusMethods: MethodDefinition[] = [
+  {
+    name: 'im.user.status.get',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'The status the current user selected: online, dnd, away or break',
+    differences: ['Never `false`: every user has a status, `online` until they select another.'],
+    handler: async (ctx: CallContext) => ({ result: (await statusOf(ctx.app.store.db, ctx.caller.user.id)) ?? 'online' }),
+  },
+  {
+    name: 'im.user.status.set',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'Selects the current user\'s status (STATUS: online, dnd, away, break) and ends idleness',
+    differences: [
+      'STATUS is read case-insensitively (`DND` works); upstream accepts only lower case.',
+      'A list or object as STATUS is STATUS_ERROR; upstream fails with a PHP TypeError (500).',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      await setStatus(ctx.app.store.db, ctx.caller.user.id, readStatus(p));
+      return { result: true };
+    },
+  },
+  {
+    name: 'im.user.status.idle.start',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'Marks the current user idle since AGO minutes ago (default 10, at least 1)',
+    differences: ['AGO is capped at the minutes since 1970-01-01, so the idle date is always a real date.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      await setIdle(ctx.app.store.db, ctx.caller.user.id, idleSince(p, Math.floor(Date.now() / 1000)));
+      return { result: true };
+    },
+  },
+  {
+    name: 'im.user.status.idle.end',
+    scope: 'im',
+    list: 'none',
+    upperParams: true,
+    summary: 'Ends the current user\'s idleness',
+    handler: async (ctx: CallContext) => {
+      await setIdle(ctx.app.store.db, ctx.caller.user.id, null);
+      return { result: true };
+    },
+  },
+];
