@@ -64,7 +64,7 @@ for (const engine of engines) {
     });
 
     it('answers ID_EMPTY for an ID that reads as zero or less', async () => {
-      for (const ID of [0, -1, '-7', 'abc', '', ' ', false, '0x10', -99999999999999999999]) {
+      for (const ID of [0, -1, '-7', 'abc', '', ' ', false, '0x10', -1e20]) {
         const res = await r.call('im.user.get', { ID });
         assert.equal(res.status, 400, JSON.stringify(ID));
         assert.deepEqual(res.body, ID_EMPTY, JSON.stringify(ID));
