@@ -4,6 +4,7 @@ import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
 import type { UserRow } from '../store/users.js';
 import type { Viewer } from '../store/visibility.js';
+import type { Limits } from './limits.js';
 import type { MethodDefinition, MethodRegistry } from './registry.js';
 
 export interface Logger {
@@ -20,12 +21,17 @@ export interface App {
   log: Logger;
   /** OAuth access token → caller; absent while no application module is installed */
   authenticateToken?: (token: string) => Promise<Caller>;
+  /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
+  limits?: Limits;
 }
 
 export interface Credential {
   kind: 'webhook' | 'oauth';
+  /** the webhook's id, or the OAuth application's id: limits are kept per credential */
   id: number;
   scopes: ReadonlySet<string>;
+  /** for OAuth callers: the application the token was issued to */
+  application?: { id: number; clientId: string; name: string };
 }
 
 export interface Caller {
@@ -43,6 +49,8 @@ export interface CallContext {
   start: number | null;
   /** `http(s)://host[:port]` the client reached us at */
   baseUrl: string;
+  /** the HTTP request's id, for log lines */
+  requestId?: string;
 }
 
 export function viewerOf(user: UserRow): Viewer {

@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { authenticate, type Credentials } from './auth.js';
 import type { App, CallContext, Caller } from './context.js';
 import { RestError } from './errors.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
-import { nowSeconds, timeBlock, type Timing } from './time.js';
+import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
 
 export interface RestRequest {
   method: string;
@@ -32,9 +33,15 @@ export function takeStart(params: Params): { start: number | null; rest: Params 
   return { start: start === undefined || start === null || start === '' ? null : intval(start), rest };
 }
 
+/** A method's outcome with the caller's operating time in that method, when it is metered. */
+export interface Invoked extends MethodResult {
+  operating?: OperatingReport;
+}
+
 /**
- * Runs one method as `caller`: scope check, parameter normalisation, handler. Shared by plain
- * requests and by each command of a batch, so both pass the same checks.
+ * Runs one method as `caller`: scope check, operating-time limit, parameter normalisation,
+ * handler. Shared by plain requests and by each command of a batch, so both pass the same
+ * checks. `batch` itself is not metered: each of its commands is, against its own method.
  */
 export async function invoke(
   app: App,
@@ -42,7 +49,8 @@ export async function invoke(
   definition: MethodDefinition,
   params: Params,
   baseUrl: string,
-): Promise<MethodResult> {
+  requestId?: string,
+): Promise<Invoked> {
   if (!scopeGrants(definition, caller.credential.scopes)) {
     throw new RestError(
       'insufficient_scope',
@@ -51,9 +59,22 @@ export async function invoke(
         : undefined,
     );
   }
+  const limits = definition.name === 'batch' ? undefined : app.limits;
+  if (limits) await limits.beforeCall(caller.credential, definition.name);
   const { start, rest } = takeStart(params);
-  const ctx: CallContext = { app, caller, method: definition, start, baseUrl };
-  return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+  const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId };
+  if (!limits) return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+  const began = performance.now();
+  let outcome: MethodResult;
+  try {
+    outcome = await definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+  } catch (error) {
+    // time spent failing is time spent: it counts too
+    await limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
+    throw error;
+  }
+  const operating = await limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
+  return { ...outcome, operating };
 }
 
 /** Turns anything thrown into the wire error, logging what is not a RestError. */
@@ -63,16 +84,20 @@ export function toRestError(app: App, error: unknown, requestId: string): RestEr
   return new RestError('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
 }
 
-/** One REST request, from method name to envelope: lookup, auth, the call, and `time`. */
+/**
+ * One REST request, from method name to envelope: lookup, auth, the request limit (once per
+ * request, so a whole batch counts once), the call, and `time`.
+ */
 export async function dispatch(app: App, request: RestRequest): Promise<RestResponse> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   try {
     const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
     const caller = await authenticate(app, request.credentials);
+    await app.limits?.admit(caller.credential);
     timing.processStarted = nowSeconds();
-    const outcome = await invoke(app, caller, definition, request.params, request.baseUrl);
+    const outcome = await invoke(app, caller, definition, request.params, request.baseUrl, request.requestId);
     timing.processFinished = nowSeconds();
-    return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone)) };
+    return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone, outcome.operating)) };
   } catch (error) {
     const restError = toRestError(app, error, request.requestId);
     return { status: restError.status, body: restError.toWire() };

@@ -1,0 +1,118 @@
+/**
+ * The limit counters in Redis, so that every instance serving one directory shares them. Each
+ * decision is one Lua script: Redis runs a script alone, so the read-drain-add of the bucket is
+ * atomic across instances, and the clock is Redis's own (`TIME`), the same for all of them.
+ */
+import { Redis } from 'ioredis';
+import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile } from './limits.js';
+
+/**
+ * KEYS[1] bucket hash {level, at}; ARGV burst, drain. Returns 1 (admitted) or 0. The key expires
+ * once the bucket would be empty anyway.
+ */
+const TAKE = `
+local burst = tonumber(ARGV[1])
+local drain = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local v = redis.call('HMGET', KEYS[1], 'level', 'at')
+local level = tonumber(v[1]) or 0
+local at = tonumber(v[2]) or now
+if now > at then level = level - (now - at) * drain end
+if level < 0 then level = 0 end
+local admitted = 0
+if level + 1 <= burst then
+  level = level + 1
+  admitted = 1
+end
+redis.call('HSET', KEYS[1], 'level', tostring(level), 'at', tostring(now))
+local ttl = 86400
+if drain > 0 then ttl = math.ceil(level / drain) + 1 end
+redis.call('EXPIRE', KEYS[1], ttl)
+return admitted
+`;
+
+/**
+ * KEYS[1] hash bucket-number -> seconds; ARGV seconds to add (0 reads), buckets in the window,
+ * bucket length. Returns {total, oldest bucket or -1, now} as strings (Lua numbers would be
+ * truncated to integers on the way out).
+ */
+const OPERATING = `
+local add = tonumber(ARGV[1])
+local buckets = tonumber(ARGV[2])
+local size = tonumber(ARGV[3])
+local now = tonumber(redis.call('TIME')[1])
+local current = math.floor(now / size)
+if add > 0 then
+  redis.call('HINCRBYFLOAT', KEYS[1], tostring(current), ARGV[1])
+  redis.call('EXPIRE', KEYS[1], (buckets + 1) * size)
+end
+local all = redis.call('HGETALL', KEYS[1])
+local total = 0
+local oldest = -1
+for i = 1, #all, 2 do
+  local bucket = tonumber(all[i])
+  if bucket <= current - buckets then
+    redis.call('HDEL', KEYS[1], all[i])
+  else
+    total = total + tonumber(all[i + 1])
+    if oldest < 0 or bucket < oldest then oldest = bucket end
+  end
+end
+return {tostring(total), tostring(oldest), tostring(now)}
+`;
+
+type LimitsRedis = Redis & {
+  rosterTake(key: string, burst: number, drain: number): Promise<number>;
+  rosterOperating(key: string, add: string, buckets: number, size: number): Promise<[string, string, string]>;
+};
+
+export class RedisBackend implements LimitBackend {
+  private readonly redis: LimitsRedis;
+
+  /** `prefix` separates directories sharing one Redis (it holds the directory's member id). */
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    onError: (error: Error) => void,
+  ) {
+    this.redis = new Redis(url, {
+      // a request must not hang while Redis is away: fail fast, the limiter then admits and logs
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      enableAutoPipelining: true,
+    }) as LimitsRedis;
+    let reported = 0;
+    this.redis.on('error', (error: Error) => {
+      const now = Date.now();
+      if (now - reported > 30000) {
+        reported = now;
+        onError(error);
+      }
+    });
+    this.redis.defineCommand('rosterTake', { numberOfKeys: 1, lua: TAKE });
+    this.redis.defineCommand('rosterOperating', { numberOfKeys: 1, lua: OPERATING });
+  }
+
+  async take(key: string, profile: RateProfile): Promise<boolean> {
+    return (await this.redis.rosterTake(this.prefix + key, profile.burst, profile.drain)) === 1;
+  }
+
+  async operating(key: string, seconds: number): Promise<OperatingState> {
+    // a fixed decimal string: HINCRBYFLOAT refuses exponent notation such as 1e-7
+    const [total, oldest, now] = await this.redis.rosterOperating(this.prefix + key, seconds.toFixed(9), WINDOW_BUCKETS, BUCKET_SECONDS);
+    const first = Number(oldest);
+    return {
+      total: Number(total),
+      resetAt: first < 0 ? Number(now) + WINDOW_BUCKETS * BUCKET_SECONDS : (first + WINDOW_BUCKETS) * BUCKET_SECONDS,
+    };
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { memberId } from '../oauth/member.js';
+import type { App } from './context.js';
+import { Limits, MemoryBackend, parseLimits } from './limits.js';
+import { RedisBackend } from './limits-redis.js';
+
+/**
+ * The limits of a server instance from its configuration: `limits` (the request bucket),
+ * `operatingBudget` and, when `redis` is set, counters shared through Redis.
+ */
+export async function createLimits(app: Pick<App, 'config' | 'store' | 'log'> & { log: App['log'] }): Promise<Limits> {
+  const rate = parseLimits(app.config.limits);
+  const log = () => app.log;
+  if (!app.config.redis) return new Limits(new MemoryBackend(), rate, app.config.operatingBudget, log);
+  const prefix = `roster:${await memberId(app.store.db)}:`;
+  const backend = new RedisBackend(app.config.redis, prefix, (error) => app.log.error({ err: error }, 'Redis connection error'));
+  return new Limits(backend, rate, app.config.operatingBudget, log);
+}

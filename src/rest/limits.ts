@@ -1,0 +1,214 @@
+/**
+ * The two limits of the Bitrix24 REST platform (CONTRACT §7), per credential (a webhook or an
+ * OAuth application):
+ *
+ * - a leaky bucket of requests: every HTTP request (a whole batch included) adds one, the bucket
+ *   drains at a steady rate, and a request that would overflow it gets 503 QUERY_LIMIT_EXCEEDED;
+ * - operating time: the seconds each method spent over a sliding 10-minute window (ten 60-second
+ *   buckets); once over the budget that method answers 429 OPERATION_TIME_LIMIT, others keep
+ *   working.
+ *
+ * Both live in process memory by default, or in Redis (limits-redis.ts) so that several
+ * instances serving one directory enforce one limit.
+ */
+import type { Credential } from './context.js';
+import { RestError } from './errors.js';
+import { OPERATING_WINDOW_SECONDS, type OperatingReport } from './time.js';
+
+/** Burst and drain of the request bucket; `null` is no limit. */
+export interface RateProfile {
+  burst: number;
+  /** requests per second that leak out */
+  drain: number;
+}
+
+export const RATE_PROFILES: Record<string, RateProfile | null> = {
+  standard: { burst: 50, drain: 2 },
+  enterprise: { burst: 250, drain: 5 },
+  off: null,
+};
+
+/** `standard`, `enterprise`, `off` or `BURST/DRAIN` (`100/4`, `10/0.5`). */
+export function parseLimits(spec: string): RateProfile | null {
+  const name = spec.trim().toLowerCase();
+  if (name in RATE_PROFILES) return RATE_PROFILES[name]!;
+  const m = /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(name);
+  if (!m) throw new Error(`limits must be standard, enterprise, off or BURST/DRAIN, got "${spec}"`);
+  return { burst: Number(m[1]), drain: Number(m[2]) };
+}
+
+/** Upstream keeps operating time in ten one-minute buckets. */
+export const BUCKET_SECONDS = 60;
+export const WINDOW_BUCKETS = OPERATING_WINDOW_SECONDS / BUCKET_SECONDS;
+
+export interface OperatingState {
+  /** seconds spent in the window */
+  total: number;
+  /** unix seconds at which the oldest counted bucket leaves the window */
+  resetAt: number;
+}
+
+/** Where the counters live: memory or Redis. Keys are opaque strings. */
+export interface LimitBackend {
+  /** one request into the bucket `key`; false when it would overflow */
+  take(key: string, profile: RateProfile): Promise<boolean>;
+  /** the operating time of `key` over the window, after adding `seconds` (0 only reads) */
+  operating(key: string, seconds: number): Promise<OperatingState>;
+  close(): Promise<void>;
+}
+
+type Clock = () => number;
+const systemClock: Clock = () => Date.now() / 1000;
+
+/** The bucket's level after draining from `since` to `now`. */
+export function drained(level: number, since: number, now: number, drain: number): number {
+  return Math.max(0, level - Math.max(0, now - since) * drain);
+}
+
+/** Sum and reset time of the buckets still inside the window at `now`; older ones are dropped. */
+export function windowState(buckets: Map<number, number>, now: number): OperatingState {
+  const current = Math.floor(now / BUCKET_SECONDS);
+  let total = 0;
+  let oldest = Infinity;
+  for (const [bucket, seconds] of buckets) {
+    if (bucket <= current - WINDOW_BUCKETS) {
+      buckets.delete(bucket);
+      continue;
+    }
+    total += seconds;
+    if (bucket < oldest) oldest = bucket;
+  }
+  const resetAt = oldest === Infinity ? Math.floor(now) + OPERATING_WINDOW_SECONDS : (oldest + WINDOW_BUCKETS) * BUCKET_SECONDS;
+  return { total, resetAt };
+}
+
+/**
+ * Counters in this process. JavaScript runs one callback at a time, so read-modify-write here
+ * is atomic without locks: parallel requests can never both take the last slot.
+ */
+export class MemoryBackend implements LimitBackend {
+  private readonly buckets = new Map<string, { level: number; at: number }>();
+  private readonly windows = new Map<string, Map<number, number>>();
+  private sweepAt = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async take(key: string, profile: RateProfile): Promise<boolean> {
+    return this.takeNow(key, profile);
+  }
+
+  /** Synchronous core of `take`, for unit tests with a fake clock. */
+  takeNow(key: string, profile: RateProfile): boolean {
+    const now = this.clock();
+    this.sweep(now, profile);
+    const entry = this.buckets.get(key);
+    const level = entry ? drained(entry.level, entry.at, now, profile.drain) : 0;
+    if (level + 1 > profile.burst) {
+      this.buckets.set(key, { level, at: now });
+      return false;
+    }
+    this.buckets.set(key, { level: level + 1, at: now });
+    return true;
+  }
+
+  async operating(key: string, seconds: number): Promise<OperatingState> {
+    const now = this.clock();
+    let buckets = this.windows.get(key);
+    if (!buckets) {
+      if (seconds <= 0) return windowState(new Map(), now);
+      buckets = new Map();
+      this.windows.set(key, buckets);
+    }
+    if (seconds > 0) {
+      const current = Math.floor(now / BUCKET_SECONDS);
+      buckets.set(current, (buckets.get(current) ?? 0) + seconds);
+    }
+    const state = windowState(buckets, now);
+    if (buckets.size === 0) this.windows.delete(key);
+    return state;
+  }
+
+  /** Forget idle counters now and then, so that memory follows the active credentials only. */
+  private sweep(now: number, profile: RateProfile): void {
+    if (now < this.sweepAt) return;
+    this.sweepAt = now + BUCKET_SECONDS;
+    for (const [key, entry] of this.buckets) {
+      // an empty bucket and a missing one mean the same
+      if (drained(entry.level, entry.at, now, profile.drain) === 0) this.buckets.delete(key);
+    }
+    for (const [key, buckets] of this.windows) {
+      windowState(buckets, now);
+      if (buckets.size === 0) this.windows.delete(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.buckets.clear();
+    this.windows.clear();
+  }
+}
+
+export interface LimitsLogger {
+  error(obj: object, msg?: string): void;
+}
+
+/** What the dispatcher asks: may this credential make a request, may it call this method. */
+export class Limits {
+  constructor(
+    readonly backend: LimitBackend,
+    readonly rate: RateProfile | null,
+    /** seconds per method and credential in the window */
+    readonly budget: number,
+    private readonly log: () => LimitsLogger,
+  ) {}
+
+  /** One request (a batch is one): 503 QUERY_LIMIT_EXCEEDED when the bucket is full. */
+  async admit(credential: Credential): Promise<void> {
+    if (!this.rate) return;
+    let allowed: boolean;
+    try {
+      allowed = await this.backend.take(`rate:${credentialKey(credential)}`, this.rate);
+    } catch (error) {
+      // the shared store is down: serving beats refusing everyone; the log says why
+      this.log().error({ err: error }, 'request limiter unavailable, request admitted');
+      return;
+    }
+    if (!allowed) throw new RestError('QUERY_LIMIT_EXCEEDED');
+  }
+
+  /** Before a method runs: 429 OPERATION_TIME_LIMIT when its time in the window is over budget. */
+  async beforeCall(credential: Credential, method: string): Promise<void> {
+    const state = await this.read(credential, method, 0);
+    if (state && state.total > this.budget) throw new RestError('OPERATION_TIME_LIMIT');
+  }
+
+  /** After a method ran: adds its time and reports the window for the `time` block. */
+  async afterCall(credential: Credential, method: string, seconds: number): Promise<OperatingReport> {
+    const state = await this.read(credential, method, Math.max(seconds, 0));
+    if (!state) return { operating: 0, operating_reset_at: Math.floor(Date.now() / 1000) + OPERATING_WINDOW_SECONDS };
+    return { operating: round(state.total), operating_reset_at: state.resetAt };
+  }
+
+  private async read(credential: Credential, method: string, seconds: number): Promise<OperatingState | null> {
+    try {
+      return await this.backend.operating(`op:${credentialKey(credential)}:${method}`, seconds);
+    } catch (error) {
+      this.log().error({ err: error }, 'operating-time limiter unavailable, call admitted');
+      return null;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+}
+
+/** Limits are per webhook or per OAuth application, never per token or per user. */
+export function credentialKey(credential: Credential): string {
+  return `${credential.kind}:${credential.id}`;
+}
+
+/** Operating seconds with microsecond precision, as upstream prints them. */
+function round(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
