@@ -1,7 +1,9 @@
 import { formatAtom } from '../directory/dates.js';
 import { absoluteUrl } from '../directory/user-object.js';
+import { batchMethod } from '../rest/batch.js';
 import type { CallContext } from '../rest/context.js';
 import type { MethodDefinition } from '../rest/registry.js';
+import { appMethods } from './app.js';
 
 export const platformMethods: MethodDefinition[] = [
   {
@@ -33,4 +35,6 @@ export const platformMethods: MethodDefinition[] = [
       };
     },
   },
+  batchMethod,
+  ...appMethods,
 ];

@@ -1,0 +1,215 @@
+/**
+ * `batch` (CONTRACT §8): up to 50 commands `method?query` in one request, run in order as the
+ * caller, each through `invoke` so that every command passes the same scope check and
+ * operating-time limit as a plain call. Earlier results can be referenced as
+ * `$result[key][path...]` (also `$next`, `$total`, `$time`, `$error`), which is how the SDK
+ * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
+ */
+import { parseQueryString, splitParams } from '../http/params.js';
+import type { CallContext } from './context.js';
+import { invoke, toRestError } from './dispatcher.js';
+import { argumentError, RestError } from './errors.js';
+import type { Params } from './params.js';
+import type { MethodDefinition, MethodResult } from './registry.js';
+import { nowSeconds, timeBlock, type Timing } from './time.js';
+import { WireMap } from './wire-map.js';
+
+/** Upstream's BATCH_MAX_LENGTH. */
+export const BATCH_MAX_LENGTH = 50;
+
+export interface BatchResult {
+  result: WireMap;
+  result_error: WireMap;
+  result_total: WireMap;
+  result_next: WireMap;
+  result_time: WireMap;
+}
+
+/** Reference kinds and the section of the batch result each one reads. */
+const SECTIONS = {
+  result: 'result',
+  error: 'result_error',
+  total: 'result_total',
+  next: 'result_next',
+  time: 'result_time',
+} as const satisfies Record<string, keyof BatchResult>;
+
+const REFERENCE = /\$(result|error|total|next|time)((?:\[[^[\]\s]*\])+)/gi;
+const WHOLE_REFERENCE = /^\$(result|error|total|next|time)((?:\[[^[\]\s]*\])+)$/i;
+
+/**
+ * `halt`: 1, true, Y (also yes/on, any case, and JSON true or a non-zero number) stop the batch
+ * at the first failed command; 0, false, N, empty or absent run every command. Upstream reads
+ * it PHP-truthy, so there "N" and "false" mean on; here they mean what they say (CONTRACT §8).
+ */
+export function isHalt(value: unknown): boolean {
+  if (value === true) return true;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (typeof value === 'string') return /^(1|true|y|yes|on)$/i.test(value.trim());
+  return false;
+}
+
+/** A parameter by name in any case (`cmd` or `CMD`), as upstream reads batch's own parameters. */
+function param(params: Params, name: string): unknown {
+  if (name in params) return params[name];
+  const key = Object.keys(params).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : params[key];
+}
+
+/** `cmd` as ordered [key, command] pairs: a list, a map (named or "0".."n"), or JSON text of either. */
+export function readCommands(value: unknown): [string, unknown][] {
+  let cmd = value;
+  if (typeof cmd === 'string') {
+    try {
+      cmd = JSON.parse(cmd);
+    } catch {
+      throw argumentError('cmd', 'Parameter cmd must be a list or a map of "method?query" commands');
+    }
+  }
+  if (Array.isArray(cmd)) return cmd.map((c, i) => [String(i), c]);
+  if (cmd instanceof WireMap) return cmd.pairs();
+  if (cmd !== null && typeof cmd === 'object') return Object.entries(cmd);
+  throw argumentError('cmd', 'Parameter cmd must be a list or a map of "method?query" commands');
+}
+
+/** A reference that does not lead to a value: the command fails instead of running on a guess. */
+class UnresolvedReference extends Error {}
+
+/** The value a reference points at, walking its path through earlier results. */
+export function resolveReference(out: BatchResult, kind: string, path: string): unknown {
+  const keys = [...path.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1]!);
+  const section = out[SECTIONS[kind.toLowerCase() as keyof typeof SECTIONS]];
+  const reference = `$${kind}${path}`;
+  const [first, ...rest] = keys;
+  if (first === undefined || !section.has(first)) {
+    throw new UnresolvedReference(`Reference ${reference} cannot be resolved: no earlier command "${first ?? ''}" has a ${kind}`);
+  }
+  let value: unknown = section.get(first);
+  let walked = `$${kind}[${first}]`;
+  for (const key of rest) {
+    const next = child(value, key);
+    if (next === undefined) throw new UnresolvedReference(`Reference ${reference} cannot be resolved: ${walked} has no [${key}]`);
+    value = next.value;
+    walked += `[${key}]`;
+  }
+  return value;
+}
+
+function child(value: unknown, key: string): { value: unknown } | undefined {
+  if (value instanceof WireMap) return value.has(key) ? { value: value.get(key) } : undefined;
+  if (Array.isArray(value)) return /^\d+$/.test(key) && Number(key) < value.length ? { value: value[Number(key)] } : undefined;
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, key)) return { value: (value as Record<string, unknown>)[key] };
+  return undefined;
+}
+
+/** Results as plain data, the way a method receives parameters (no WireMaps). */
+function plain(value: unknown): unknown {
+  if (value instanceof WireMap) {
+    return value.isList() ? value.pairs().map(([, v]) => plain(v)) : Object.fromEntries(value.pairs().map(([k, v]) => [k, plain(v)]));
+  }
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+/** How PHP puts a scalar into a string. */
+function embed(value: unknown, reference: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? '1' : '';
+  if (value === null || value === undefined) return '';
+  throw new UnresolvedReference(`Reference ${reference} is a list or a map and cannot be part of a longer text`);
+}
+
+/**
+ * Replaces references in parameter values: a value that is exactly one reference becomes the
+ * referenced value whatever its type; references inside longer text become its text.
+ */
+export function substitute(value: unknown, out: BatchResult): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('$')) return value;
+    const whole = WHOLE_REFERENCE.exec(value);
+    if (whole) return plain(resolveReference(out, whole[1]!, whole[2]!));
+    return value.replace(REFERENCE, (text, kind: string, path: string) => embed(resolveReference(out, kind, path), text));
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, out));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, out)]));
+  }
+  return value;
+}
+
+/** One command's text split into method name and parameters (PHP bracket syntax, like a query). */
+function parseCommand(text: string): { method: string; query: string } {
+  const i = text.indexOf('?');
+  const method = (i < 0 ? text : text.slice(0, i)).trim();
+  return { method, query: i < 0 ? '' : text.slice(i + 1) };
+}
+
+async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Promise<MethodResult & { time: Record<string, unknown> }> {
+  const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
+  if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
+  const { method, query } = parseCommand(text);
+  if (method.toLowerCase() === 'batch') throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
+  const definition = ctx.app.registry.get(method);
+  if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
+  if (definition.batch === false) throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
+  let params: Params;
+  try {
+    params = substitute(parseQueryString(query), out) as Params;
+  } catch (error) {
+    if (error instanceof UnresolvedReference) throw new RestError('ERROR_ARGUMENT', error.message);
+    throw error;
+  }
+  // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
+  params = splitParams(params, {}).params;
+  timing.processStarted = nowSeconds();
+  const outcome = await invoke(ctx.app, ctx.caller, definition, params, ctx.baseUrl, ctx.requestId);
+  timing.processFinished = nowSeconds();
+  return { ...outcome, time: timeBlock(timing, ctx.app.config.timezone, outcome.operating) };
+}
+
+/** Runs the batch; the five sections keep command order and serialise as PHP arrays do. */
+export async function runBatch(ctx: CallContext, params: Params): Promise<MethodResult> {
+  const commands = readCommands(param(params, 'cmd') ?? []);
+  const halt = isHalt(param(params, 'halt'));
+  const out: BatchResult = {
+    result: new WireMap(),
+    result_error: new WireMap(),
+    result_total: new WireMap(),
+    result_next: new WireMap(),
+    result_time: new WireMap(),
+  };
+  for (const [index, [key, text]] of commands.entries()) {
+    if (index >= BATCH_MAX_LENGTH) {
+      out.result_error.set(key, new RestError('ERROR_BATCH_LENGTH_EXCEEDED').toWire());
+      if (halt) break;
+      continue;
+    }
+    try {
+      const outcome = await runCommand(ctx, text, out);
+      out.result.set(key, outcome.result);
+      if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
+      if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
+      out.result_time.set(key, outcome.time);
+    } catch (error) {
+      out.result_error.set(key, toRestError(ctx.app, error, ctx.requestId ?? '').toWire());
+      if (halt) break;
+    }
+  }
+  return { result: out };
+}
+
+export const batchMethod: MethodDefinition = {
+  name: 'batch',
+  scope: 'basic',
+  list: 'none',
+  batch: false,
+  summary: 'Runs up to 50 methods in one request, in order, as the caller; later commands can reference earlier results',
+  differences: [
+    '`halt` = `N` or `false` means off (upstream reads it PHP-truthy, so they mean on)',
+    'a `$result[...]` reference that does not resolve fails its command with ERROR_ARGUMENT instead of passing the part it reached',
+    'a non-string command gets ERROR_ARGUMENT instead of being skipped silently',
+  ],
+  handler: runBatch,
+};
