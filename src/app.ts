@@ -3,7 +3,9 @@ import type { Config } from './config.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
+import { installOAuth } from './oauth/index.js';
 import type { App } from './rest/context.js';
+import { createLimits } from './rest/limits-setup.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface Roster {
@@ -25,7 +27,8 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const store = options.store ?? (await openStore(config.db));
   const registry = createRegistry();
   const app: App = { store, config, registry, log: console as unknown as App['log'] };
-  const server = await buildServer(app, options.installers);
+  app.limits = await createLimits(app);
+  const server = await buildServer(app, [installOAuth(app), ...(options.installers ?? [])]);
   app.log = server.log;
   const roster: Roster = {
     app,
@@ -42,6 +45,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     async close() {
       await roster.https?.close();
       await server.close();
+      await app.limits?.close();
       if (!options.store) await store.close();
     },
   };

@@ -1,0 +1,59 @@
+import type { Db } from '../store/index.js';
+import { memberId } from './member.js';
+import type { OAuthAppRow } from './schema.js';
+import { issueTokens, scopesOfRow } from './store.js';
+import { ACCESS_TOKEN_SECONDS } from './tokens.js';
+
+/** The body of a successful `/oauth/token/` answer, in the Bitrix24 OAuth server's shape. */
+export interface TokenBody {
+  access_token: string;
+  expires_in: number;
+  scope: string;
+  domain: string;
+  server_endpoint: string;
+  client_endpoint: string;
+  member_id: string;
+  user_id: number;
+  refresh_token: string;
+  /** the application's status on the portal: `L`, a local application */
+  status: string;
+}
+
+/**
+ * Mints a token pair for `userId` on `app` (scopes: the application's, or the narrower
+ * `scope` of a code or an earlier pair) and answers as Bitrix24 does. `baseUrl` is where
+ * clients reach this server: both endpoints are its `/rest/`.
+ */
+export async function grantTokens(
+  db: Db,
+  app: OAuthAppRow,
+  userId: number,
+  baseUrl: string,
+  scope: string[] = scopesOfRow(app),
+): Promise<TokenBody> {
+  const granted = new Set(scopesOfRow(app));
+  const scopes = scope.filter((s) => granted.has(s));
+  const pair = await issueTokens(db, { appId: app.id, userId, scope: scopes });
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    access_token: pair.accessToken,
+    expires_in: ACCESS_TOKEN_SECONDS,
+    scope: scopes.join(','),
+    domain: hostOf(base),
+    server_endpoint: `${base}/rest/`,
+    client_endpoint: `${base}/rest/`,
+    member_id: await memberId(db),
+    user_id: userId,
+    refresh_token: pair.refreshToken,
+    status: 'L',
+  };
+}
+
+/** `host[:port]` of a base URL, the form Bitrix24 gives `domain` in. */
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl.replace(/^\w+:\/\//, '').replace(/\/.*$/, '');
+  }
+}
