@@ -60,6 +60,46 @@ webhook
   .option('--db <location>', 'database (ROSTER_DB)')
   .action((id, o) => webhookRevoke(id, o));
 
+// OAuth applications, sign-in passwords and token pairs (issue #4)
+const app = program.command('app').description('OAuth 2.0 applications: create, list, delete');
+app
+  .command('create')
+  .description('register an application and print its client_id and client_secret')
+  .requiredOption('--name <text>', 'the name shown on the sign-in page')
+  .requiredOption('--scope <list>', 'scopes, comma separated: im,imbot,user,user_basic,user_brief,department,sonet_group')
+  .option('--redirect-uri <url>', 'where the sign-in page sends the browser back (without it the page shows the code)')
+  .option('--json', 'print {"id","client_id","client_secret","name","scope","redirect_uri"}')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./app.js')).appCreate(o));
+app
+  .command('list')
+  .description('list applications (secrets are stored hashed and cannot be shown)')
+  .option('--json', 'print JSON')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./app.js')).appList(o));
+app
+  .command('delete <client_id>')
+  .description('delete an application: its tokens stop working at once')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (id, o) => (await import('./app.js')).appDelete(id, o));
+const user = program.command('user').description('users: sign-in passwords');
+user
+  .command('password <id>')
+  .description('set the password user <id> signs in with on the OAuth page (read from stdin unless --password)')
+  .option('--password <text>', 'the password (visible in the process list: prefer stdin)')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (id, o) => (await import('./user.js')).userPassword(id, o));
+const token = program.command('token').description('OAuth token pairs');
+token
+  .command('issue')
+  .description('mint an access and refresh token pair for a user of an application, without the browser')
+  .requiredOption('--app <client_id>', 'the application')
+  .requiredOption('--user <id>', 'the user the tokens act as')
+  .option('--url <base>', 'server base URL for client_endpoint and server_endpoint')
+  .option('--json', 'print the /oauth/token/ answer as JSON')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./token.js')).tokenIssue(o));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
