@@ -100,6 +100,34 @@ token
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./token.js')).tokenIssue(o));
 
+program
+  .command('import <file>')
+  .description('load a directory: a JSON document, a users CSV (with --departments/--groups CSV files), or a folder of CSV files; validates everything first and imports nothing when anything is wrong')
+  .option('--departments <file>', 'departments CSV (ID, NAME, PARENT, SORT, UF_HEAD)')
+  .option('--groups <file>', 'groups CSV (ID, NAME, OWNER_ID, MEMBERS, ...)')
+  .option('--replace', 'the directory becomes exactly the file (default for a fresh database)')
+  .option('--merge', 'add and update entries by id; fields an entry omits keep their stored values; nothing is deleted')
+  .option('--dry-run', 'validate only')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (file, o) => (await import('./import.js')).importCommand(file, o));
+program
+  .command('export')
+  .description('write the whole directory: JSON to stdout or --out, or CSV files into the --out folder')
+  .option('--format <format>', 'json or csv', 'json')
+  .option('--out <path>', 'file (json) or folder (csv)')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./export.js')).exportCommand(o));
+program
+  .command('generate')
+  .description('write a realistic company of the given size; the same options always give the same file')
+  .requiredOption('--users <n>', 'number of users (employees, heads, bots, extranet)')
+  .requiredOption('--departments <n>', 'number of departments')
+  .option('--seed <n>', 'random seed', '42')
+  .option('--today <date>', 'the day presence and absences are relative to (YYYY-MM-DD)')
+  .option('--format <format>', 'json or csv', 'json')
+  .option('--out <path>', 'file (json) or folder (csv); default: JSON to stdout')
+  .action(async (o) => (await import('./generate.js')).generateCommand(o));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
