@@ -1,20 +1,27 @@
-import { fileURLToPath } from 'node:url';
 import { createRoster } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { trustInstructions } from '../http/tls.js';
-import { isPristine, readDirectoryFile, replaceDirectory } from '../state/directory-file.js';
+import { DEMO_SEED, DirectoryError, exportDirectory, loadSeed, resetDirectory } from '../state/directory.js';
+import { isPristine } from '../state/directory-file.js';
+import { summary, writeDirectoryOutput } from '../state/output.js';
 import { SCOPES } from '../rest/scopes.js';
 import { createWebhook } from '../store/webhooks.js';
+import { CliError } from './common.js';
 
-export const DEMO_SEED = fileURLToPath(new URL('../../seeds/demo-company.json', import.meta.url));
+export { DEMO_SEED };
 
 export async function serve(flags: Partial<Record<keyof Config, unknown>>): Promise<void> {
   const config = loadConfig(flags);
+  // --seed <file> (or --demo, the demo company's seed) fills an empty directory; the file is checked before anything starts
+  const seedFile = config.seed || (config.demo ? DEMO_SEED : '');
+  const seed = seedFile ? await loadSeed(seedFile).catch((error: unknown) => {
+    throw error instanceof DirectoryError || (error as NodeJS.ErrnoException).code === 'ENOENT' ? new CliError((error as Error).message) : error;
+  }) : null;
   const roster = await createRoster(config);
   const { store } = roster;
-  if (config.demo && (await isPristine(store.db))) {
-    await replaceDirectory(store, await readDirectoryFile(DEMO_SEED));
-    console.log('Loaded the demo company (seeds/demo-company.json).');
+  if (seed && (await isPristine(store.db))) {
+    await resetDirectory(store, seed);
+    console.log(seedFile === DEMO_SEED ? 'Loaded the demo company (seeds/demo-company.json).' : `Loaded ${seedFile}: ${summary(seed)}.`);
   }
   const url = await roster.listen();
   const lines = [`Roster is listening on ${url}`, `Directory: ${store.location} (${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'})`];
@@ -40,8 +47,19 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   const stop = async () => {
     if (closing) return;
     closing = true;
+    if (config.exportOnExit) {
+      // --export-on-exit: the state the server ends with, for the next --seed or for inspection
+      try {
+        const dir = await exportDirectory(store);
+        await writeDirectoryOutput(dir, 'json', config.exportOnExit);
+        console.log(`Wrote the directory to ${config.exportOnExit}: ${summary(dir)}.`);
+      } catch (error) {
+        console.error(`roster: could not write ${config.exportOnExit}: ${(error as Error).message}`);
+        process.exitCode = 1;
+      }
+    }
     await roster.close();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -91,9 +91,10 @@ export async function importDirectory(store: Store, document: unknown, options: 
   return outcome;
 }
 
-/** The whole directory in canonical form. */
+/** The whole directory in canonical form, read in one transaction (a consistent snapshot while others write). */
 export function exportDirectory(store: Store): Promise<FullDirectory> {
-  return readDirectory(store.db);
+  const transaction = store.db.transaction();
+  return (store.dialect === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute((trx) => readDirectory(trx));
 }
 
 /**
