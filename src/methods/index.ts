@@ -7,6 +7,10 @@ import { imUserMethods } from './im-user.js';
 import { platformMethods } from './platform.js';
 import { sonetGroupMethods } from './sonet-group.js';
 import { userWriteMethods } from './user-write.js';
+import { departmentReadMethods } from './department-read.js';
+import { imbotMethods } from './imbot.js';
+import { introspectionMethods } from './introspection.js';
+import { userReadMethods } from './user-read.js';
 
 /** Every method Roster answers: dispatch, batch, introspection and the docs read this one list. */
 export function createRegistry(): MethodRegistry {
@@ -19,5 +23,9 @@ export function createRegistry(): MethodRegistry {
     ...userWriteMethods,
     ...departmentWriteMethods,
     ...sonetGroupMethods,
+    ...introspectionMethods,
+    ...userReadMethods,
+    ...departmentReadMethods,
+    ...imbotMethods,
   ]);
 }

@@ -1,8 +1,14 @@
+import { presentGroupRow } from '../directory/group-row.js';
+import { readId } from '../directory/id-param.js';
+import {
+  filterSource, PAGE_SIZE, readBoolean, readFilter, readSort, standardPage, standardResult, type FilterSpec,
+} from '../directory/list-params.js';
 import { idList, text } from '../directory/user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
+import { findVisibleGroup, groupFields, groupMembers, listGroups, removeGroupMembers } from '../store/group-list.js';
 import { addGroupMembers, groupIdsExisting, insertGroup } from '../store/groups.js';
 import { inTransaction } from '../store/index.js';
 import { userIdsExisting } from '../store/users.js';
@@ -49,6 +55,82 @@ export const sonetGroupMethods: MethodDefinition[] = [
         return addGroupMembers(trx, groupId, userIds, Math.floor(Date.now() / 1000));
       });
       return { result: added.map(String) };
+    },
+  },
+  {
+    name: 'sonet_group.get',
+    scope: 'sonet_group',
+    grantedBy,
+    list: 'standard',
+    upperParams: true,
+    summary: 'Workgroups the caller may see, by FILTER (ID, NAME, OWNER_ID, ACTIVE, DATE_CREATE) and ORDER, 50 per page',
+    differences: [
+      'Intranet users see every group, extranet users the groups they belong to. IS_ADMIN is validated and has no effect.',
+      'Groups are plain workgroups: VISIBLE=Y, OPENED=N, CLOSED=N, PROJECT=N, one subject; DATE_UPDATE and DATE_ACTIVITY are the creation date.',
+      'IS_EXTRANET is Y when the group has extranet members. Filters on other fields are ignored; `><`, `?` are ERROR_ARGUMENT.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      const dialect = ctx.app.store.dialect;
+      const fields = groupFields(dialect);
+      readBoolean(p, 'IS_ADMIN');
+      const sort = readSort(
+        { sort: undefined, order: p.ORDER, sortArgument: 'ORDER', orderArgument: 'ORDER' },
+        new Set(Object.keys(fields)),
+        [{ field: 'ID', desc: true }],
+      );
+      const filterable: Record<string, FilterSpec> = {};
+      for (const [name, f] of Object.entries(fields)) filterable[name] = { kind: f.kind };
+      const conditions = readFilter(filterSource(p, {}), { fields: filterable, maxValues: ctx.app.config.maxIds, timeZone: ctx.app.config.timezone });
+      if (p.GROUP_ID !== undefined && p.GROUP_ID !== null && p.GROUP_ID !== '') {
+        conditions.push({ field: 'ID', op: 'eq', values: [readId(p, 'GROUP_ID', 'a group')] });
+      }
+      const page = standardPage(ctx.start);
+      const { rows, total } = await listGroups(ctx.app.store.db, dialect, {
+        viewer: ctx.caller.viewer,
+        conditions,
+        sort,
+        offset: page.offset,
+        limit: PAGE_SIZE,
+        count: page.count,
+      });
+      return standardResult(rows.map((g) => presentGroupRow(g, ctx.app.config.timezone)), page, total);
+    },
+  },
+  {
+    name: 'sonet_group.user.get',
+    scope: 'sonet_group',
+    grantedBy,
+    list: 'none',
+    upperParams: true,
+    summary: 'The active members of a group (ID) with their roles: A owner, E moderator, K member',
+    differences: ['A missing or hidden group is ERROR_ARGUMENT "Socialnetwork group not found"; upstream sends an empty error code.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      const id = readId(p, 'ID', 'a group');
+      const db = ctx.app.store.db;
+      if (!(await findVisibleGroup(db, id, ctx.caller.viewer))) throw argumentError('ID', 'Socialnetwork group not found');
+      const members = await groupMembers(db, id);
+      return { result: members.map((m) => ({ USER_ID: String(m.user_id), ROLE: m.role })) };
+    },
+  },
+  {
+    name: 'sonet_group.user.delete',
+    scope: 'sonet_group',
+    grantedBy,
+    list: 'none',
+    upperParams: true,
+    summary: 'Removes users (USER_ID one or many) from a group; returns the ids removed (never the owner)',
+    differences: ['Administrators only. Ids that are not members are skipped, like the owner; errors are ERROR_ARGUMENT naming the parameter.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireAdmin(ctx, 'remove users from groups');
+      const groupId = readId(p, 'GROUP_ID', 'a group');
+      const userIds = idList(p, 'USER_ID', 1000);
+      if (!userIds?.length) throw argumentError('USER_ID', 'Wrong user IDs: USER_ID is required');
+      const removed = await inTransaction(ctx.app.store.db, async (trx) => {
+        const group = await findVisibleGroup(trx, groupId, ctx.caller.viewer);
+        if (!group) throw argumentError('GROUP_ID', 'Socialnetwork group not found');
+        return removeGroupMembers(trx, groupId, group.owner_id, userIds);
+      });
+      return { result: removed.map(String) };
     },
   },
 ];

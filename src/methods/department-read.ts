@@ -1,0 +1,114 @@
+import { DEPARTMENT_FIELD_LABELS, presentDepartmentRow } from '../directory/department-row.js';
+import { readId } from '../directory/id-param.js';
+import {
+  filterSource, PAGE_SIZE, readFilter, readSort, readStartParam, standardPage, standardResult, type FilterSpec,
+} from '../directory/list-params.js';
+import type { CallContext } from '../rest/context.js';
+import { argumentError } from '../rest/errors.js';
+import type { Params } from '../rest/params.js';
+import type { MethodDefinition } from '../rest/registry.js';
+import { departmentFields, hasSubDepartments, listDepartments, removeDepartment } from '../store/department-list.js';
+import { findDepartment } from '../store/departments.js';
+import { inTransaction } from '../store/index.js';
+import { requireAdmin } from './access.js';
+
+/** Top-level keys that are parameters of department.get, never filter fields. */
+const RESERVED = new Set(['sort', 'order', 'filter', 'start', 'select']);
+
+/**
+ * `SORT` is two things: the sort field for the PHP SDK and b24pysdk (`SORT: 'ID'`) and the SORT
+ * filter of the docs (`SORT: 500`). A field name sorts, an integer filters.
+ */
+function splitSort(p: Params, sortable: ReadonlySet<string>): { sort: unknown; sortArgument: string; top: Params } {
+  const top: Params = {};
+  for (const [k, v] of Object.entries(p)) if (!RESERVED.has(k.toLowerCase()) || k === 'SORT') top[k] = v;
+  let sort: unknown = p.sort;
+  let sortArgument = 'sort';
+  const upper = p.SORT;
+  if (typeof upper === 'string' && !/^\s*-?\d+\s*$/.test(upper)) {
+    if (!sortable.has(upper.trim().toUpperCase())) {
+      throw argumentError('SORT', `SORT must name a field to sort by (${[...sortable].join(', ')}) or be a number to filter by`);
+    }
+    delete top.SORT;
+    if (sort === undefined || sort === null || sort === '') {
+      sort = upper;
+      sortArgument = 'SORT';
+    }
+  }
+  return { sort, sortArgument, top };
+}
+
+export const departmentReadMethods: MethodDefinition[] = [
+  {
+    name: 'department.get',
+    scope: 'department',
+    list: 'standard',
+    summary: 'Departments filtered by ID, NAME, SORT, PARENT, UF_HEAD (flat or in FILTER, with operators), 50 per page',
+    differences: [
+      '`SORT` holding a field name is the sort field (PHP SDK, b24pysdk); holding a number it filters by SORT.',
+      'Filters take the operators of user.get (`>ID`, `@PARENT`, `%NAME`, ...) under `filter`/`FILTER` or flat, so the SDKs\' fast paging (`filter[>ID]`, `start=-1`) works.',
+      '`PARENT: 0` and `UF_HEAD: 0` match the root and departments without a head.',
+      'A filter key naming no field is ignored; a malformed value, an unknown sort field or a bad `order` is ERROR_ARGUMENT.',
+      '`start`/`START` = N returns rows N..N+49 for any N; a negative value is the uncounted fast mode. Default order: ID ascending.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      const dialect = ctx.app.store.dialect;
+      const fields = departmentFields(dialect);
+      const sortable = new Set(Object.keys(fields));
+      const { sort: sortValue, sortArgument, top } = splitSort(p, sortable);
+      const sort = readSort(
+        { sort: sortValue, order: p.order ?? p.ORDER, sortArgument, orderArgument: p.order !== undefined ? 'order' : 'ORDER' },
+        sortable,
+        [{ field: 'ID', desc: false }],
+      );
+      const filterable: Record<string, FilterSpec> = {};
+      for (const [name, f] of Object.entries(fields)) filterable[name] = { kind: f.kind };
+      const conditions = readFilter(filterSource(p, top), {
+        fields: filterable,
+        maxValues: ctx.app.config.maxIds,
+        timeZone: ctx.app.config.timezone,
+      });
+      const page = standardPage(ctx.start ?? readStartParam(p.START, 'START'));
+      const { rows, total } = await listDepartments(ctx.app.store.db, dialect, {
+        conditions,
+        sort,
+        offset: page.offset,
+        limit: PAGE_SIZE,
+        count: page.count,
+      });
+      return standardResult(rows.map(presentDepartmentRow), page, total);
+    },
+  },
+  {
+    name: 'department.delete',
+    scope: 'department',
+    list: 'none',
+    upperParams: true,
+    summary: 'Deletes a department without sub-departments (not the root); its members lose that membership',
+    differences: [
+      'Errors are ERROR_ARGUMENT naming ID ("Department not found", root, sub-departments); upstream answers ERROR_CORE.',
+      'A department with sub-departments is refused instead of taking them along.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireAdmin(ctx, 'change the company structure');
+      const id = readId(p, 'ID', 'a department');
+      await inTransaction(ctx.app.store.db, async (trx) => {
+        const department = await findDepartment(trx, id);
+        if (!department) throw argumentError('ID', 'Department not found');
+        if (department.parent_id === null) throw argumentError('ID', 'The top-level department cannot be deleted');
+        if (await hasSubDepartments(trx, id)) {
+          throw argumentError('ID', `Department ${id} has sub-departments: move or delete them first`);
+        }
+        await removeDepartment(trx, id);
+      });
+      return { result: true };
+    },
+  },
+  {
+    name: 'department.fields',
+    scope: 'department',
+    list: 'none',
+    summary: 'Names and labels of the five department fields',
+    handler: () => ({ result: { ...DEPARTMENT_FIELD_LABELS } }),
+  },
+];

@@ -1,0 +1,200 @@
+import { isSelectableColor } from '../directory/colors.js';
+import { isCalendarDate } from '../directory/dates.js';
+import { readId } from '../directory/id-param.js';
+import { formatFullName } from '../directory/names.js';
+import { flag, text } from '../directory/user-fields.js';
+import type { CallContext } from '../rest/context.js';
+import { argumentError } from '../rest/errors.js';
+import { upperKeys, type Params } from '../rest/params.js';
+import type { MethodDefinition } from '../rest/registry.js';
+import { WireMap } from '../rest/wire-map.js';
+import { botCodeTaken, deleteBot, findBot, insertBot, listBots } from '../store/bots.js';
+import { inTransaction } from '../store/index.js';
+import { emailOwner } from '../store/users.js';
+import { requireAdmin } from './access.js';
+
+/** imbot.register's TYPE letters and the bot types upstream's bot_data reports for them. */
+export const BOT_TYPES: Readonly<Record<string, string>> = { B: 'bot', H: 'human', N: 'network', O: 'openline', S: 'supervisor' };
+
+const EVENT_KEYS = ['EVENT_HANDLER', 'EVENT_MESSAGE_ADD', 'EVENT_WELCOME_MESSAGE', 'EVENT_BOT_DELETE', 'EVENT_MESSAGE_UPDATE', 'EVENT_MESSAGE_DELETE'];
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+function httpUrl(p: Params, key: string, argument: string): string | undefined {
+  const s = text(p, key, 1024);
+  if (s === undefined || s === '') return s;
+  let url: URL | undefined;
+  try {
+    url = new URL(s);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw argumentError(argument, `${argument} must be an absolute http(s) URL`);
+  return s;
+}
+
+/** `text` with the argument reported as `PROPERTIES[KEY]`. */
+function prop(props: Params, key: string, max: number): string | undefined {
+  try {
+    return text(props, key, max);
+  } catch {
+    throw argumentError(`PROPERTIES[${key}]`, `PROPERTIES[${key}] must be a string of at most ${max} characters without control characters`);
+  }
+}
+
+interface BotInput {
+  code: string;
+  type: string;
+  openline: boolean;
+  appId: string;
+  name: string;
+  lastName: string;
+  color: string | null;
+  workPosition: string;
+  email: string | undefined;
+  birthday: string | null;
+  website: string;
+  gender: string;
+  photo: string;
+}
+
+/** Every imbot.register parameter checked before anything is written. */
+function readBotInput(p: Params): BotInput {
+  const code = text(p, 'CODE', 50);
+  if (!code) throw argumentError('CODE', 'CODE_ERROR: CODE is required: the bot\'s string identifier');
+  let type = 'bot';
+  if (p.TYPE !== undefined && p.TYPE !== null && p.TYPE !== '') {
+    const letter = typeof p.TYPE === 'string' ? p.TYPE.trim().toUpperCase() : '';
+    if (!(letter in BOT_TYPES)) throw argumentError('TYPE', `TYPE must be one of ${Object.keys(BOT_TYPES).join(', ')}`);
+    type = BOT_TYPES[letter]!;
+  }
+  const openline = flag(p, 'OPENLINE') === true || type === 'openline';
+  const appId = text(p, 'CLIENT_ID', 128) ?? '';
+  for (const key of EVENT_KEYS) httpUrl(p, key, key);
+  if (p.PROPERTIES === null || typeof p.PROPERTIES !== 'object' || Array.isArray(p.PROPERTIES)) {
+    throw argumentError('PROPERTIES', 'PROPERTIES is required: an object with at least NAME or LAST_NAME');
+  }
+  const props = upperKeys(p.PROPERTIES as Params);
+  const name = prop(props, 'NAME', 50) ?? '';
+  const lastName = prop(props, 'LAST_NAME', 50) ?? '';
+  if (!name && !lastName) throw argumentError('PROPERTIES[NAME]', 'NAME_ERROR: PROPERTIES needs NAME or LAST_NAME');
+  const colorText = prop(props, 'COLOR', 20);
+  let color: string | null = null;
+  if (colorText) {
+    color = colorText.toUpperCase();
+    if (!isSelectableColor(color)) throw argumentError('PROPERTIES[COLOR]', `PROPERTIES[COLOR] is not a palette colour: ${colorText}`);
+  }
+  const email = prop(props, 'EMAIL', 255) || undefined;
+  if (email !== undefined && !EMAIL.test(email)) throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] is not a valid e-mail address');
+  const birthdayText = prop(props, 'PERSONAL_BIRTHDAY', 10);
+  if (birthdayText && !isCalendarDate(birthdayText)) throw argumentError('PROPERTIES[PERSONAL_BIRTHDAY]', 'PROPERTIES[PERSONAL_BIRTHDAY] must be a date as YYYY-MM-DD');
+  const gender = (prop(props, 'PERSONAL_GENDER', 1) ?? '').toUpperCase();
+  if (gender !== '' && gender !== 'M' && gender !== 'F') throw argumentError('PROPERTIES[PERSONAL_GENDER]', 'PROPERTIES[PERSONAL_GENDER] must be M, F or empty');
+  return {
+    code,
+    type,
+    openline,
+    appId,
+    name,
+    lastName,
+    color,
+    workPosition: prop(props, 'WORK_POSITION', 255) ?? '',
+    email,
+    birthday: birthdayText || null,
+    website: httpUrl(props, 'PERSONAL_WWW', 'PROPERTIES[PERSONAL_WWW]') ?? '',
+    gender,
+    // Roster stores no files: the avatar is a URL, not upstream's base64 image
+    photo: httpUrl(props, 'PERSONAL_PHOTO', 'PROPERTIES[PERSONAL_PHOTO]') ?? '',
+  };
+}
+
+export const imbotMethods: MethodDefinition[] = [
+  {
+    name: 'imbot.register',
+    scope: 'imbot',
+    list: 'none',
+    upperParams: true,
+    summary: 'Registers a chat bot (CODE, TYPE, PROPERTIES) as a bot user; returns its id',
+    differences: [
+      'Administrators only; upstream lets any user of an application with the imbot scope register bots.',
+      'A CODE already registered is ERROR_ARGUMENT; upstream hands the same application its existing bot id.',
+      'EVENT_* handlers are optional, checked to be http(s) URLs and never called: Roster sends no events.',
+      'PROPERTIES[PERSONAL_PHOTO] is an absolute http(s) URL, not a base64 image.',
+      'Errors are ERROR_ARGUMENT naming the parameter, with upstream\'s code (CODE_ERROR, NAME_ERROR) at the start of the description.',
+    ],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireAdmin(ctx, 'register bots');
+      const input = readBotInput(p);
+      const now = Math.floor(Date.now() / 1000);
+      const id = await inTransaction(ctx.app.store.db, async (trx) => {
+        if (await botCodeTaken(trx, input.code)) {
+          throw argumentError('CODE', `CODE_ERROR: a bot with CODE ${JSON.stringify(input.code)} is already registered`);
+        }
+        if (input.email !== undefined && (await emailOwner(trx, input.email)) !== undefined) {
+          throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] belongs to another user');
+        }
+        return insertBot(
+          trx,
+          {
+            login: `bot_${input.code}`.slice(0, 50),
+            email: input.email ?? '',
+            // bots without an address still need a unique key; no real address contains ':'
+            email_key: input.email?.toLowerCase() ?? `bot:${input.code}`,
+            active: 1,
+            user_type: 'employee',
+            external_auth_id: 'bot',
+            name: input.name,
+            last_name: input.lastName,
+            work_position: input.workPosition,
+            gender: input.gender,
+            birthday: input.birthday,
+            photo: input.photo,
+            website: input.website,
+            color: input.color,
+            date_register: now,
+            timestamp_x: now,
+          },
+          { code: input.code, type: input.type, app_id: input.appId, openline: input.openline ? 1 : 0, hidden: 0 },
+        );
+      });
+      return { result: id };
+    },
+  },
+  {
+    name: 'imbot.unregister',
+    scope: 'imbot',
+    list: 'none',
+    upperParams: true,
+    summary: 'Removes a bot (BOT_ID) and its user',
+    differences: ['Administrators only; an unknown BOT_ID is ERROR_ARGUMENT.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      requireAdmin(ctx, 'remove bots');
+      const id = readId(p, 'BOT_ID', 'a bot');
+      text(p, 'CLIENT_ID', 128);
+      await inTransaction(ctx.app.store.db, async (trx) => {
+        if (!(await findBot(trx, id))) throw argumentError('BOT_ID', `BOT_ID ${id} is not a registered bot`);
+        await deleteBot(trx, id);
+      });
+      return { result: true };
+    },
+  },
+  {
+    name: 'imbot.bot.list',
+    scope: 'imbot',
+    list: 'none',
+    summary: 'The registered bots keyed by id: ID, NAME, CODE, OPENLINE',
+    differences: ['Network bots are left out, as upstream leaves them out.'],
+    handler: async (ctx: CallContext) => {
+      const bots = await listBots(ctx.app.store.db);
+      return {
+        result: WireMap.from(
+          bots
+            .filter((b) => b.type !== 'network')
+            .map((b) => [
+              b.id,
+              { ID: b.id, NAME: formatFullName(b, ctx.app.config.nameTemplate), CODE: b.code, OPENLINE: b.openline === 1 ? 'Y' : 'N' },
+            ] as const),
+        ),
+      };
+    },
+  },
+];
