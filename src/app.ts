@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { adminRoutes } from './http/admin.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
@@ -28,7 +29,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const registry = createRegistry();
   const app: App = { store, config, registry, log: console as unknown as App['log'] };
   app.limits = await createLimits(app);
-  const server = await buildServer(app, [installOAuth(app), ...(options.installers ?? [])]);
+  const server = await buildServer(app, [installOAuth(app), adminRoutes, ...(options.installers ?? [])]);
   app.log = server.log;
   const roster: Roster = {
     app,

@@ -1,6 +1,6 @@
 /** `roster import`: validate a directory file completely, then load it in one transaction. */
 import cliProgress from 'cli-progress';
-import { describeProblem, importDirectory, type ImportMode } from '../state/directory.js';
+import { describeProblem, importDirectory, sortByLocation, type ImportMode } from '../state/directory.js';
 import { isPristine } from '../state/directory-file.js';
 import { readSource, type DirectorySource } from '../state/source.js';
 import { readDirectory, type Phase, type Progress } from '../state/store-io.js';
@@ -59,7 +59,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
 
 export function printProblems(problems: Problem[], source: DirectorySource, stream: NodeJS.WritableStream = process.stderr): void {
   source.locate(problems);
-  for (const p of problems) stream.write(`${describeProblem(p)}\n`);
+  for (const p of sortByLocation(problems)) stream.write(`${describeProblem(p)}\n`);
 }
 
 export async function importCommand(file: string, o: ImportOptions): Promise<void> {

@@ -25,10 +25,21 @@ export class DirectoryError extends Error {
     readonly problems: Problem[],
     what = 'the directory',
   ) {
-    const shown = problems.slice(0, 50).map((p) => `  ${describeProblem(p)}`);
+    const shown = sortByLocation(problems).slice(0, 50).map((p) => `  ${describeProblem(p)}`);
     if (problems.length > 50) shown.push(`  ... and ${problems.length - 50} more`);
     super(`${what} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${shown.join('\n')}`);
   }
+}
+
+/** Problems in file order (file, then line), those without a line last, otherwise as found. */
+export function sortByLocation(problems: Problem[]): Problem[] {
+  const key = (p: Problem) => {
+    const m = /^(.*):(\d+)(?: |$)/.exec(p.where ?? '');
+    return m ? { file: m[1]!, line: Number(m[2]) } : { file: '\uffff', line: 0 };
+  };
+  const keyed = problems.map((p, i) => ({ p, i, k: key(p) }));
+  keyed.sort((a, b) => (a.k.file < b.k.file ? -1 : a.k.file > b.k.file ? 1 : a.k.line - b.k.line || a.i - b.i));
+  return keyed.map((x) => x.p);
 }
 
 /** `company.json:120: users[12].email: e-mail x@y is already used by user 3 (users[2])` */
