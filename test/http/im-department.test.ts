@@ -96,7 +96,7 @@ for (const engine of engines) {
         assert.equal(support.manager_user_id, 0);
         assert.equal(support.manager_user_data, null);
         assert.equal(research.manager_user_data, null);
-        for (const USER_DATA of ['N', 'y', '', 1, ['Y']]) {
+        for (const USER_DATA of ['N', 'y', '', 1, -1, ['Y'], { Y: 'Y' }, 'Y'.repeat(10000)]) {
           const plain = await r.call('im.department.get', { ID: [3], USER_DATA });
           assert.equal('manager_user_data' in plain.body.result[0], false, JSON.stringify(USER_DATA));
         }
@@ -154,6 +154,17 @@ for (const engine of engines) {
         assert.equal(res.body.result['4'].length, 1);
         assert.deepEqual(Object.keys(res.body.result['4'][0]), USER_KEYS);
         assert.equal(res.body.result['4'][0].id, 4);
+      });
+
+      it('gives ids for any USER_DATA but Y or JSON true, in both maps', async () => {
+        for (const USER_DATA of ['N', 'y', '', -1, 1, [], ['Y'], { Y: 'Y' }, 'Y'.repeat(10000)]) {
+          const managers = await r.call('im.department.managers.get', { ID: [4], USER_DATA });
+          assert.deepEqual(managers.body.result, { 4: [4] }, JSON.stringify(USER_DATA).slice(0, 40));
+          const employees = await r.call('im.department.employees.get', { ID: [9], USER_DATA });
+          assert.deepEqual(employees.body.result, { 9: [9, 34, 35, 36, 57] }, JSON.stringify(USER_DATA).slice(0, 40));
+        }
+        const yes = await r.call('im.department.managers.get', { ID: [4], USER_DATA: true });
+        assert.equal(yes.body.result['4'][0].id, 4);
       });
 
       it('answers ID_EMPTY when ID is missing or holds no id', async () => {

@@ -37,7 +37,7 @@ async function fixture(): Promise<DirectoryFile> {
       person(70, 'Иван', 'Петров', 'Инженер-программист', [14]),
       // two different presence dates, to see that search does not swap them as upstream does
       person(71, 'Ölaf', 'MÜLLER-Lüdenscheidt', 'Außendienst', [4], { last_activity_at: '2026-11-20T10:00:00Z', mobile_last_at: '2026-11-02T08:00:00Z' }),
-      person(72, 'Percy', 'Cent', '100% remote', [10]),
+      person(72, 'Percy', 'Cent', '100% remote', [10], { second_name: 'Quincy' }),
       person(73, 'Under', 'Score_Man', 'snake_case fan', [10]),
       person(74, 'Back', 'Slash\\Guy', 'path\\to\\fame', [10]),
       person(75, 'Connie', 'Connector', 'Open channel', [], { external_auth_id: 'imconnector' }),
@@ -93,6 +93,7 @@ for (const engine of engines) {
       assert.deepEqual(await found('europe'), [4, 12, 13, 14, 15, 16, 17, 54, 71]);
       assert.deepEqual(await found('ngineer'), []);
       assert.deepEqual(await found('Lüdenscheidt'), [71]); // after a hyphen
+      assert.deepEqual(await found('quin'), [72]); // SECOND_NAME
     });
 
     it('needs every word to match, each in any field', async () => {
@@ -187,6 +188,18 @@ for (const engine of engines) {
       const hr = await search({ FIND: 'olivia', AVATAR_HR: 'Y' });
       assert.equal(hr.body.result['2'].avatar_hr, 'https://cdn.example.com/avatars/olivia.bennett.png');
       assert.equal('avatar_hr' in (await search({ FIND: 'olivia', AVATAR_HR: 'y' })).body.result['2'], false);
+    });
+
+    it('reads the Y/N flags strictly: only Y (or JSON true) is yes; BUSINESS changes nothing', async () => {
+      const reference = await search({ FIND: 'olivia' });
+      for (const value of ['N', 'y', 'yes', '', -1, 0, 1, [], ['Y'], { Y: 'Y' }, 'Y'.repeat(10000)]) {
+        const res = await search({ FIND: 'olivia', AVATAR_HR: value, BUSINESS: value });
+        assert.equal(res.status, 200, JSON.stringify(value).slice(0, 40));
+        assert.deepEqual(res.body.result, reference.body.result);
+      }
+      const business = await search({ FIND: 'olivia', BUSINESS: 'Y' });
+      assert.deepEqual(business.body.result, reference.body.result);
+      assert.equal(business.body.total, reference.body.total);
     });
 
     it('answers FIND_SHORT without FIND or with fewer than 2 characters after trimming', async () => {
@@ -349,6 +362,23 @@ for (const engine of engines) {
       const headed = await search({ FIND: 'отдел', USER_DATA: 'Y' });
       assert.deepEqual(Object.keys(headed.body.result[0].manager_user_data), USER_KEYS);
       assert.equal(headed.body.result[0].manager_user_data.id, 70);
+    });
+
+    it('adds manager_user_data only for USER_DATA=Y or JSON true', async () => {
+      for (const USER_DATA of ['N', 'y', '', -1, 1, [], ['Y'], { Y: 'Y' }, 'Y'.repeat(10000)]) {
+        const res = await search({ FIND: 'sales eu', USER_DATA });
+        assert.equal('manager_user_data' in res.body.result[0], false, JSON.stringify(USER_DATA).slice(0, 40));
+      }
+      assert.equal((await search({ FIND: 'sales eu', USER_DATA: true })).body.result[0].manager_user_data.id, 4);
+    });
+
+    it('reads OFFSET and LIMIT like every im list: garbage is the default', async () => {
+      for (const [OFFSET, LIMIT] of [['abc', 'abc'], [[5], [5]], [{ a: 1 }, { a: 1 }], ['', ''], [-1, -1], [null, null]]) {
+        const res = await r.call('im.search.department.list', { FIND: '', OFFSET, LIMIT });
+        assert.equal(res.status, 200, JSON.stringify([OFFSET, LIMIT]));
+        assert.deepEqual(res.body.result.map((d: any) => d.id), ALL.slice(0, 10));
+        assert.equal(res.body.next, 10);
+      }
     });
 
     it('gives an extranet caller an empty list, a bot the structure', async () => {

@@ -126,7 +126,7 @@ for (const engine of engines) {
 
     it('adds avatar_hr only with AVATAR_HR=Y', async () => {
       assert.equal('avatar_hr' in (await r.call('im.user.get', { ID: 2 })).body.result, false);
-      for (const AVATAR_HR of ['N', 'y', '', [], 1]) {
+      for (const AVATAR_HR of ['N', 'y', '', [], ['Y'], { Y: 'Y' }, 1, -1, 'Y'.repeat(10000)]) {
         assert.equal('avatar_hr' in (await r.call('im.user.get', { ID: 2, AVATAR_HR })).body.result, false, JSON.stringify(AVATAR_HR));
       }
       for (const AVATAR_HR of ['Y', true]) {
