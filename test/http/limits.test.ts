@@ -212,7 +212,7 @@ for (const engine of redisUp ? engines : []) {
       const path = new URL(hook).pathname;
       const res = await fetch(`${secondUrl}${path}im.user.list.get`);
       assert.equal(res.status, 429);
-      assert.equal((await res.json()).error, 'OPERATION_TIME_LIMIT');
+      assert.equal(((await res.json()) as { error: string }).error, 'OPERATION_TIME_LIMIT');
       const other = await fetch(`${secondUrl}${path}profile`);
       assert.equal(other.status, 200);
     });
