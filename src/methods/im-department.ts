@@ -45,10 +45,10 @@ function departmentIds(ctx: CallContext, p: Params): number[] {
   return readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'ID_EMPTY', emptyMessage: 'Department ID can\'t be empty' });
 }
 
-/** The requested departments that exist, in request order, with the whole tree for their names. */
-async function requested(ctx: CallContext, ids: readonly number[]): Promise<{ tree: DepartmentTree; found: DepartmentRow[] }> {
-  const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
-  return { tree, found: ids.flatMap((id) => tree.byId.get(id) ?? []) };
+/** The requested departments that exist, in request order: the order the result maps keep. */
+async function existing(ctx: CallContext, ids: readonly number[]): Promise<DepartmentRow[]> {
+  const byId = new Map((await allDepartments(ctx.app.store.db)).map((d) => [d.id, d]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 const ACCESS = 'Extranet users and bots get ACCESS_ERROR (403) before any parameter is read.';
@@ -105,7 +105,7 @@ export const imDepartmentMethods: MethodDefinition[] = [
     differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
-      const { found } = await requested(ctx, departmentIds(ctx, p));
+      const found = await existing(ctx, departmentIds(ctx, p));
       const headed = found.filter((d) => d.head_id !== null);
       if (!isYes(p.USER_DATA)) return { result: WireMap.from(headed.map((d) => [d.id, [d.head_id!]] as const)) };
       const users = await imUserMap(ctx, headed.map((d) => d.head_id!));
@@ -121,7 +121,7 @@ export const imDepartmentMethods: MethodDefinition[] = [
     differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
-      const { found } = await requested(ctx, departmentIds(ctx, p));
+      const found = await existing(ctx, departmentIds(ctx, p));
       const members = new Map<number, number[]>(found.map((d) => [d.id, []]));
       for (const m of await activeMembers(ctx.app.store.db, [...members.keys()])) members.get(m.department_id)?.push(m.user_id);
       if (!isYes(p.USER_DATA)) return { result: WireMap.from(members) };
