@@ -144,7 +144,7 @@ describe('@bitrix24/b24jssdk over https', () => {
     assert.deepEqual(got.items.map((u: any) => u.ID), expected);
   });
 
-  it('callBatch runs 50 commands (array and named) and answers as the HTTP API per command', async () => {
+  it('callBatch runs 50 commands (array and named) and answers as the HTTP API per command; 51 are refused client-side', async () => {
     const ids = Array.from({ length: 50 }, (_, i) => [i + 2]);
     const calls = ids.map((ID) => ['im.user.list.get', { ID }]);
     const got = await d.value(JS, 'callBatch', { hook, calls });
@@ -154,6 +154,12 @@ describe('@bitrix24/b24jssdk over https', () => {
       const ref = await r.call('im.user.list.get', { ID });
       assert.deepEqual(got.data[i], ref.body.result);
     }
+
+    // more than 50 is refused by the SDK itself, before any request: that is callBatchByChunk's job
+    const before = r.httpsReplies.length;
+    const tooMany = await d.run(JS, 'callBatch', { hook, calls: [...calls, ['im.user.list.get', {}]] });
+    assert.equal(tooMany.error?.code, 'JSSDK_BATCH_TOO_LARGE');
+    assert.equal(r.httpsReplies.length, before);
 
     const named = await d.value(JS, 'callBatch', {
       hook,

@@ -6,7 +6,7 @@ import { ApiVersion, B24Hook, type AjaxResult, type Result } from '@bitrix24/b24
 import type { Scenario } from './types.js';
 
 /** The recipe from clients.md §9: the SDK's own limiter out of the way, so Roster's is the one tested. */
-const GENEROUS = { rateLimit: { burstLimit: 1000, drainRate: 1000, adaptiveEnabled: false } };
+export const GENEROUS = { rateLimit: { burstLimit: 1000, drainRate: 1000, adaptiveEnabled: false } };
 
 const hooks = new Map<string, B24Hook>();
 
