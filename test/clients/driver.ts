@@ -45,4 +45,6 @@ process.on('message', (message: DriverRequest) => {
     process.send?.(reply);
   })();
 });
+// a test that ends (or dies) without closing the driver must not leave it running
+process.on('disconnect', () => process.exit(0));
 process.send?.({ id: 0, ok: true, value: 'ready' } satisfies DriverReply);
