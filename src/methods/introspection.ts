@@ -41,7 +41,7 @@ export const introspectionMethods: MethodDefinition[] = [
       if (scope !== undefined) {
         // an empty scope asks for the basic methods, an unknown one for nothing (as upstream)
         const wanted = scope === '' ? 'basic' : scope.toLowerCase();
-        chosen = wanted === 'basic' || isScope(wanted) ? all.filter((m) => m.scope === wanted) : [];
+        chosen = wanted === 'basic' || isScope(wanted) ? all.filter((m) => m.scope === wanted || m.grantedBy?.includes(wanted)) : [];
       } else if (readBoolean(p, 'full')) {
         chosen = all;
       } else {
