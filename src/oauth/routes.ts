@@ -25,8 +25,8 @@ import { timingSafeEqual } from 'node:crypto';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
-/** Sign-in attempts per login: 10 at once, then one every 6 seconds. */
-const SIGN_IN_PROFILE = { burst: 10, drain: 1 / 6 };
+/** Failed sign-ins per login in the sliding 10-minute window before the login is refused for a while. */
+const MAX_FAILED_SIGN_INS = 10;
 
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
@@ -151,12 +151,19 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
     return reply.redirect(redirectTo(a.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: a.state }), 302);
   }
   if (!login || !str(body, 'password')) return again(400, 'Enter your login and password.', cookieCsrf);
-  if (app.limits && !(await app.limits.backend.take(`signin:${login.toLowerCase()}`, SIGN_IN_PROFILE).catch(() => true))) {
-    return again(429, 'Too many sign-in attempts for this login. Wait a minute and try again.', cookieCsrf);
+  // failed sign-ins are counted per login in the limits' 10-minute window (shared through Redis when set)
+  const failures = `signin:${login.toLowerCase()}`;
+  const failed = await app.limits?.backend.operating(failures, 0).catch(() => undefined);
+  if (failed && failed.total >= MAX_FAILED_SIGN_INS) {
+    const minutes = Math.max(1, Math.ceil((failed.resetAt - Date.now() / 1000) / 60));
+    return again(429, `Too many failed sign-ins for this login. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, cookieCsrf);
   }
   const user = await findSignIn(app, login);
   const valid = await verifyPassword(str(body, 'password'), user?.password_hash);
-  if (!user || !valid || user.active !== 1) return again(401, 'Wrong login or password.', cookieCsrf);
+  if (!user || !valid || user.active !== 1) {
+    await app.limits?.backend.operating(failures, 1).catch(() => undefined);
+    return again(401, 'Wrong login or password.', cookieCsrf);
+  }
 
   const scopes = scopesOfRow(a.app);
   const code = await createCode(app.store.db, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri });
