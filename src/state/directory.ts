@@ -9,7 +9,7 @@ import type { Store } from '../store/index.js';
 import { emptyDirectory, type FullDirectory } from './format.js';
 import { readSource } from './source.js';
 import {
-  DIRECTORY_TABLES, clearDirectory, insertFullDirectory, readDirectory, sqliteBulkSettings, writeDirectory,
+  DIRECTORY_TABLES, clearDirectory, insertFullDirectory, restartSqliteSequences, readDirectory, sqliteBulkSettings, writeDirectory,
   type Progress, type WriteCounts,
 } from './store-io.js';
 import { validateDirectory, type Problem, type ValidationResult } from './validate.js';
@@ -95,6 +95,7 @@ export async function importDirectory(store: Store, document: unknown, options: 
       await clearDirectory(trx);
       progress?.('clear', 1, 1);
       const counts = await insertFullDirectory(trx, store.dialect, result.directory, progress);
+      await restartSqliteSequences(trx, store.dialect);
       return { ok: true, mode, counts, given: result.given };
     }),
   );

@@ -220,11 +220,28 @@ export async function writeDirectory(store: Store, dir: FullDirectory, progress?
       await also?.(trx);
       await clearDirectory(trx);
       progress?.('clear', 1, 1);
-      return insertFullDirectory(trx, store.dialect, dir, progress);
+      const written = await insertFullDirectory(trx, store.dialect, dir, progress);
+      await restartSqliteSequences(trx, store.dialect);
+      return written;
     });
     await store.syncIds();
     return counts;
   });
+}
+
+/** Tables whose ids the engine assigns, among the directory tables. */
+const GENERATED_IDS = ['users', 'departments', 'absences', 'sonet_groups'] as const;
+
+/**
+ * After the directory tables were rewritten, new rows continue from the largest id now present
+ * (as PostgreSQL's sequences do after `syncIds`), so that a test suite that resets gets the same
+ * ids every time. SQLite's AUTOINCREMENT would otherwise remember ids of rows deleted by the reset.
+ */
+export async function restartSqliteSequences(db: Db, dialect: Dialect): Promise<void> {
+  if (dialect !== 'sqlite') return;
+  for (const table of GENERATED_IDS) {
+    await sql`UPDATE sqlite_sequence SET seq = (SELECT COALESCE(MAX(id), 0) FROM ${sql.table(table)}) WHERE name = ${table}`.execute(db);
+  }
 }
 
 /**

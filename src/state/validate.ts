@@ -538,12 +538,15 @@ function crossCheck(
   for (const [id, o] of storedFirst(users)) {
     const u = o.value;
     const key = u.email.toLowerCase();
+    let sameEmail = false;
     if (!o.bad.has('email')) {
       const other = emails.get(key);
+      sameEmail = other !== undefined;
       if (other !== undefined) p.about('duplicate_email', o, 'user', id, ['email'], `e-mail ${u.email} is already used by user ${other} (${where(other)})`);
       else emails.set(key, id);
     }
-    if (!o.bad.has('login')) {
+    // a login that is the e-mail repeats the e-mail's problem
+    if (!o.bad.has('login') && u.login !== '' && !(sameEmail && u.login.toLowerCase() === key)) {
       const other = logins.get(u.login);
       if (other !== undefined) p.about('duplicate_login', o, 'user', id, ['login'], `login ${u.login} is already used by user ${other} (${where(other)})`);
       else logins.set(u.login, id);

@@ -1,0 +1,53 @@
+/** Stores on a fresh SQLite file or a fresh PostgreSQL schema, for tests of the directory state. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from '../../src/store/index.js';
+import { PG_URL, type Engine } from '../helpers/roster.js';
+
+export interface TempStore {
+  store: Store;
+  /** what `--db` takes to reach the same directory */
+  location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A database location on the engine, and how to remove it. PostgreSQL gets a database of its
+ * own rather than a schema: Kysely's migrator, as the store sets it up, takes another schema's
+ * migration table for its own, so two fresh schemas side by side do not migrate.
+ */
+export async function tempLocation(engine: Engine, prefix = 'st'): Promise<{ location: string; cleanup(): Promise<void> }> {
+  if (engine === 'postgres') {
+    const name = `roster_${prefix}_${Math.random().toString(36).slice(2, 12)}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`CREATE DATABASE "${name}"`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    return { location: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'roster-state-'));
+  return { location: join(dir, 'roster.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function tempStore(engine: Engine): Promise<TempStore> {
+  const { location, cleanup } = await tempLocation(engine);
+  const store = await openStore(location);
+  return {
+    store,
+    location,
+    async close() {
+      await store.close();
+      await cleanup();
+    },
+  };
+}
