@@ -91,7 +91,7 @@ const LIST_DIFFERENCES = [
   'A filter key naming no known field is ignored, as upstream. Fields Roster does not store (PERSONAL_CITY, UF_SKYPE, ...) are neither returned nor filterable.',
   'A malformed filter value (`ID: "abc"`, a nested list, a 300-character name, an unknown USER_TYPE) is ERROR_ARGUMENT naming the key; upstream silently returns nothing or ignores it.',
   'Operators `><`, `!><` and `?` are ERROR_ARGUMENT; `>`/`<` compare numbers and dates only.',
-  '`%FIELD` matches `%`, `_` and `\\` literally; a plain text key treats the `%` it contains as a wildcard (`NAME: "Iva%"`). Text matching ignores case for ASCII letters.',
+  '`%FIELD` matches `%`, `_` and `\\` literally; a plain text key treats the `%` it contains as a wildcard (`NAME: "Iva%"`). Text matching ignores case in every alphabet, the same on both engines.',
   'An unknown `sort` field or an `order` other than ASC/DESC is ERROR_ARGUMENT (upstream sorts by ID).',
   '`start=N` returns rows N..N+49 for any N (upstream rounds down to a page of 50); any negative `start` is the uncounted fast mode.',
   '`LAST_LOGIN` is the last activity (no separate sign-in time is kept); `TIME_ZONE` and `UF_EMPLOYMENT_DATE` are always empty.',
