@@ -556,6 +556,35 @@ for (const engine of engines) {
       assert.deepEqual(seen, peopleIds());
     });
 
+    it('pages inside batch the way the PHP and Python SDKs chain it ($result[cmd][49][ID], start=-1)', async () => {
+      const seen: number[] = [];
+      let last = 0;
+      for (let round = 0; round < 10; round++) {
+        const cmd: Record<string, string> = { cmd_0: `user.get?order[ID]=ASC&filter[>ID]=${last}&start=-1` };
+        for (let i = 1; i < 3; i++) cmd[`cmd_${i}`] = `user.get?order[ID]=ASC&filter[>ID]=$result[cmd_${i - 1}][49][ID]&start=-1`;
+        const res = await r.call('batch', { halt: 0, cmd });
+        assert.equal(res.status, 200, res.text);
+        const { result, result_error: errors } = res.body.result;
+        let short = false;
+        for (let i = 0; i < 3 && !short; i++) {
+          const page = result[`cmd_${i}`] as any[] | undefined;
+          // a page after a short one has no [49] to reference: that command fails, the walk is over
+          if (!page) break;
+          seen.push(...page.map((row) => Number(row.ID)));
+          short = page.length < 50;
+        }
+        if (short || Object.keys(errors).length) break;
+        last = seen[seen.length - 1]!;
+      }
+      assert.deepEqual(seen, peopleIds());
+      // counted pages as 2bad and as_list() batch them: start=0,50,100 with result_total and result_next
+      const counted = await r.call('batch', { cmd: ['user.get?start=0', 'user.get?start=50', 'user.get?start=200'] });
+      const body = counted.body.result;
+      assert.deepEqual(body.result_total, [peopleIds().length, peopleIds().length, peopleIds().length]);
+      assert.deepEqual(body.result_next, [50, 100], 'keys 0..n-1 make a JSON list, as PHP does');
+      assert.deepEqual(body.result[2].map((row: any) => Number(row.ID)), peopleIds().slice(200));
+    });
+
     it('an extranet caller pages through the people they may see, and totals count only them', async () => {
       const hook = await r.hook(13, ['user']);
       const { rows, total } = await walk(r, 'user.get', {}, { hook });
