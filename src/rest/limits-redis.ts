@@ -77,7 +77,9 @@ export class RedisBackend implements LimitBackend {
     onError: (error: Error) => void,
   ) {
     this.redis = new Redis(url, {
-      // a request must not hang while Redis is away: fail fast, the limiter then admits and logs
+      // a request must not wait while Redis is away: commands fail at once, the limiter then
+      // admits and logs, and ioredis keeps reconnecting in the background
+      enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       enableAutoPipelining: true,
@@ -92,6 +94,21 @@ export class RedisBackend implements LimitBackend {
     });
     this.redis.defineCommand('rosterTake', { numberOfKeys: 1, lua: TAKE });
     this.redis.defineCommand('rosterOperating', { numberOfKeys: 1, lua: OPERATING });
+  }
+
+  /** Resolves once connected, or after `timeout` ms (the server then starts and admits until Redis is back). */
+  ready(timeout: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeout);
+      this.redis.once('ready', onReady);
+    });
   }
 
   async take(key: string, profile: RateProfile): Promise<boolean> {

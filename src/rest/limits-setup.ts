@@ -13,5 +13,6 @@ export async function createLimits(app: Pick<App, 'config' | 'store' | 'log'> & 
   if (!app.config.redis) return new Limits(new MemoryBackend(), rate, app.config.operatingBudget, log);
   const prefix = `roster:${await memberId(app.store.db)}:`;
   const backend = new RedisBackend(app.config.redis, prefix, (error) => app.log.error({ err: error }, 'Redis connection error'));
+  if (!(await backend.ready(3000))) app.log.error({}, 'Redis is not reachable: limits are not enforced until it is');
   return new Limits(backend, rate, app.config.operatingBudget, log);
 }

@@ -154,6 +154,8 @@ export interface LimitsLogger {
 
 /** What the dispatcher asks: may this credential make a request, may it call this method. */
 export class Limits {
+  private loggedAt = 0;
+
   constructor(
     readonly backend: LimitBackend,
     readonly rate: RateProfile | null,
@@ -170,7 +172,7 @@ export class Limits {
       allowed = await this.backend.take(`rate:${credentialKey(credential)}`, this.rate);
     } catch (error) {
       // the shared store is down: serving beats refusing everyone; the log says why
-      this.log().error({ err: error }, 'request limiter unavailable, request admitted');
+      this.report(error, 'request limiter unavailable, requests admitted');
       return;
     }
     if (!allowed) throw new RestError('QUERY_LIMIT_EXCEEDED');
@@ -193,9 +195,17 @@ export class Limits {
     try {
       return await this.backend.operating(`op:${credentialKey(credential)}:${method}`, seconds);
     } catch (error) {
-      this.log().error({ err: error }, 'operating-time limiter unavailable, call admitted');
+      this.report(error, 'operating-time limiter unavailable, calls admitted');
       return null;
     }
+  }
+
+  /** One log line per 30 seconds at most: an outage must not flood the log with a line per request. */
+  private report(error: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.loggedAt < 30000) return;
+    this.loggedAt = now;
+    this.log().error({ err: error }, message);
   }
 
   close(): Promise<void> {
