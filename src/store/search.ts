@@ -4,6 +4,7 @@
  * search word becomes a pattern that lists the case variants of its letters (see
  * directory/case-fold.ts), run with SQLite's GLOB or PostgreSQL's case-sensitive `~`. Neither
  * depends on the engine's locale, and neither treats `%`, `_` or `\` specially once escaped.
+ * On SQLite an escaped LIKE runs first as a cheap filter that never drops a real match.
  */
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import { caseVariants } from '../directory/case-fold.js';
@@ -46,28 +47,56 @@ export function regexWordPrefix(word: string): string {
   return out;
 }
 
-/** `text` has a word starting with `word`, ignoring case, every character taken literally. */
-export function startsWord(dialect: Dialect, text: Expression<unknown>, word: string): RawBuilder<SqlBool> {
-  return dialect === 'postgres'
-    ? sql<SqlBool>`(${text} ~ ${regexWordPrefix(word)})`
-    : sql<SqlBool>`((' ' || ${text}) GLOB ${globWordPrefix(word)})`;
+/**
+ * An SQLite LIKE pattern (escape character `\`) that every text the GLOB matches also matches:
+ * the word anywhere, ASCII letters as themselves (LIKE folds ASCII case), letters with non-ASCII
+ * case variants (`ü`, but also `k`, whose variants include the Kelvin sign) as `_`.
+ */
+export function likePrefilter(word: string): string {
+  let out = '%';
+  for (const ch of word) {
+    const variants = caseVariants(ch);
+    if (ch === '%' || ch === '_' || ch === '\\') out += `\\${ch}`;
+    else if (variants.length === 1 || variants.every((v) => v.charCodeAt(0) < 0x80)) out += ch;
+    else out += '_';
+  }
+  return `${out}%`;
 }
 
-const NAME_COLUMNS = ['users.name', 'users.last_name', 'users.second_name', 'users.work_position'] as const;
+/**
+ * `text` has a word starting with `word`, ignoring case, every character taken literally. On
+ * SQLite a LIKE runs first: it is several times faster than a GLOB that starts with `*[`, and
+ * drops most rows for words with ASCII letters. PostgreSQL's ILIKE costs about what the regular
+ * expression does, so there the expression runs alone.
+ */
+export function startsWord(dialect: Dialect, text: Expression<unknown>, word: string): RawBuilder<SqlBool> {
+  if (dialect === 'postgres') return sql<SqlBool>`(${text} ~ ${regexWordPrefix(word)})`;
+  // the escape character travels as a parameter: no string-literal escaping rules to depend on
+  return sql<SqlBool>`(${text} LIKE ${likePrefilter(word)} ESCAPE ${'\\'} AND (' ' || ${text}) GLOB ${globWordPrefix(word)})`;
+}
 
-/** One search word: the user's id, a word of a name or position, or a word of one of their departments' names. */
+/**
+ * The searchable fields of a user as one text. Words never hold white space and the fields are
+ * joined by a space, so a word matches this text exactly when it matches one of the fields, and
+ * each row is tested once per word rather than once per field.
+ */
+const userText = sql<string>`(${sql.ref('users.name')} || ' ' || ${sql.ref('users.last_name')} || ' ' || ${sql.ref('users.second_name')} || ' ' || ${sql.ref('users.work_position')})`;
+
+/** One search word: a word of the user's names or position, a word of one of their departments' names, or their id. */
 function wordMatches(eb: ExpressionBuilder<Database, 'users'>, dialect: Dialect, word: string): Expression<SqlBool> {
-  const options: Expression<SqlBool>[] = NAME_COLUMNS.map((column) => startsWord(dialect, sql.ref(column), word));
-  options.push(
-    eb.exists(
+  const options: Expression<SqlBool>[] = [
+    startsWord(dialect, userText, word),
+    // not correlated: the few departments are matched once per query, not once per user
+    eb(
+      'users.id',
+      'in',
       eb
         .selectFrom('user_departments as ud')
         .innerJoin('departments as d', 'd.id', 'ud.department_id')
-        .select(sql.lit(1).as('one'))
-        .whereRef('ud.user_id', '=', 'users.id')
+        .select('ud.user_id')
         .where(startsWord(dialect, sql.ref('d.name'), word)),
     ),
-  );
+  ];
   if (/^\d+$/.test(word) && isStorableId(Number(word))) options.push(eb('users.id', '=', Number(word)));
   return eb.or(options);
 }
@@ -82,8 +111,9 @@ export interface UserSearch {
 
 /**
  * Active, searchable users visible to the viewer that match every word, by id: the total and one
- * page of ids. Two statements whatever the page size. Extranet users are left out for intranet
- * viewers inside the query, so the total counts exactly what can be paged through.
+ * page of ids, from one statement (a second one only to count when the page is past the end).
+ * Extranet users are left out for intranet viewers inside the query, so the total counts exactly
+ * what can be paged through.
  */
 export async function searchUsers(db: Db, dialect: Dialect, search: UserSearch): Promise<{ total: number; ids: number[] }> {
   const filter = (eb: ExpressionBuilder<Database, 'users'>) =>
@@ -94,20 +124,20 @@ export async function searchUsers(db: Db, dialect: Dialect, search: UserSearch):
       visibleTo(search.viewer)(eb),
       ...search.words.map((word) => wordMatches(eb, dialect, word)),
     ]);
-  const counted = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(filter)
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
-  if (search.offset >= total) return { total, ids: [] };
   const rows = await db
     .selectFrom('users')
-    .select('users.id')
+    .select((eb) => ['users.id', eb.fn.countAll<number>().over().as('total')])
     .where(filter)
     .orderBy('users.id')
     .limit(search.limit)
     .offset(search.offset)
     .execute();
-  return { total, ids: rows.map((r) => r.id) };
+  if (rows.length > 0) return { total: Number(rows[0]!.total), ids: rows.map((r) => r.id) };
+  if (search.offset === 0) return { total: 0, ids: [] };
+  const counted = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(filter)
+    .executeTakeFirstOrThrow();
+  return { total: Number(counted.n), ids: [] };
 }

@@ -7,7 +7,7 @@ import { DepartmentTree } from '../../src/directory/tree.js';
 import { idleSince } from '../../src/methods/im-status.js';
 import { searchWords } from '../../src/methods/im-search.js';
 import { RestError } from '../../src/rest/errors.js';
-import { globWordPrefix, regexWordPrefix, WORD_SEPARATORS } from '../../src/store/search.js';
+import { globWordPrefix, likePrefilter, regexWordPrefix, WORD_SEPARATORS } from '../../src/store/search.js';
 
 describe('case classes', () => {
   it('pairs letters of every cased alphabet, the given character first', () => {
@@ -48,6 +48,13 @@ describe('engine patterns', () => {
     assert.equal(regexWordPrefix('mü'), `(^|[${WORD_SEPARATORS}])[mM][üÜ]`);
     assert.equal(regexWordPrefix('a.b*'), `(^|[${WORD_SEPARATORS}])[aA]\\.[bB]\\*`);
     assert.equal(regexWordPrefix('1%_\\(|'), `(^|[${WORD_SEPARATORS}])1\\%\\_\\\\\\(\\|`);
+  });
+
+  it('SQLite\'s LIKE prefilter: escaped specials, ASCII-only letters as themselves, the rest as _', () => {
+    assert.equal(likePrefilter('Mü%_\\'), '%M_\\%\\_\\\\%');
+    // k, s and i have non-ASCII variants (Kelvin sign, long s, dotless i) that LIKE would not fold
+    assert.equal(likePrefilter('kasi'), '%_a__%');
+    assert.equal(likePrefilter('中1-'), '%中1-%');
   });
 
   it('the regex agrees with JavaScript on what it matches', () => {
