@@ -38,6 +38,7 @@ export async function openStore(location: string): Promise<Store> {
   let db: Db;
   let dialect: Dialect;
   let shown: string;
+  let migrationSchema: string | undefined;
   if (isPostgresUrl(location)) {
     dialect = 'postgres';
     const url = new URL(location);
@@ -47,6 +48,7 @@ export async function openStore(location: string): Promise<Store> {
       throw new Error(`schema "${schema}" must be a lower-case identifier`);
     }
     shown = `${url.protocol}//${url.host}${url.pathname}${schema ? ` (schema ${schema})` : ''}`;
+    migrationSchema = schema ?? undefined;
     if (schema) {
       const setup = new pg.Client({ connectionString: url.toString() });
       await setup.connect();
@@ -80,7 +82,9 @@ export async function openStore(location: string): Promise<Store> {
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
   }
 
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  // Kysely looks its bookkeeping tables up by name; pin them to our schema, or a directory in
+  // another schema of the same database would be taken for ours.
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(migrationSchema ? { migrationTableSchema: migrationSchema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
