@@ -8,6 +8,7 @@
  * - `GET|POST /oauth/token/`: `grant_type=authorization_code` or `refresh_token`, answered like
  *   the Bitrix24 OAuth server; errors as OAuth JSON (`invalid_grant`, `invalid_client`, ...).
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseQueryString } from '../http/params.js';
 import type { RouteInstaller } from '../http/server.js';
@@ -21,7 +22,6 @@ import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from './schema.js';
 import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
-import { timingSafeEqual } from 'node:crypto';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
@@ -152,7 +152,7 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
   }
   if (!login || !str(body, 'password')) return again(400, 'Enter your login and password.', cookieCsrf);
   // failed sign-ins are counted per login in the limits' 10-minute window (shared through Redis when set)
-  const failures = `signin:${login.toLowerCase()}`;
+  const failures = `signin:${login.toLowerCase().slice(0, 320)}`;
   const failed = await app.limits?.backend.operating(failures, 0).catch(() => undefined);
   if (failed && failed.total >= MAX_FAILED_SIGN_INS) {
     const minutes = Math.max(1, Math.ceil((failed.resetAt - Date.now() / 1000) / 60));
