@@ -42,7 +42,7 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   } else {
     lines.push('', 'Create a webhook to call it: npx roster webhook create --user 1 --scope im,user,department');
   }
-  console.log(lines.join('\n'));
+  // shutdown handlers before the banner: whoever waits for the banner may signal at once
   let closing = false;
   const stop = async () => {
     if (closing) return;
@@ -63,4 +63,5 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(lines.join('\n'));
 }
