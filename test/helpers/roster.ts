@@ -104,12 +104,22 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
   // the request limit is off unless a test asks for one: suites fire far more than 50 calls per webhook
-  const roster = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...options.config }));
-  if (options.seed) {
-    const data = options.seed === 'demo' ? (demo ??= await readDirectoryFile(DEMO_SEED)) : options.seed;
-    await replaceDirectory(roster.store, data);
+  let started: Roster | undefined;
+  let url: string;
+  try {
+    started = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...options.config }));
+    if (options.seed) {
+      const data = options.seed === 'demo' ? (demo ??= await readDirectoryFile(DEMO_SEED)) : options.seed;
+      await replaceDirectory(started.store, data);
+    }
+    url = await started.listen();
+  } catch (error) {
+    // a failed start must not leave a schema or folder behind
+    await started?.close().catch(() => undefined);
+    await cleanup();
+    throw error;
   }
-  const url = await roster.listen();
+  const roster = started;
   const hook = async (userId: number, scopes: string[] = [...SCOPES]) => {
     const { secret } = await createWebhook(roster.store.db, { userId, scopes, title: 'test' });
     return `${url}/rest/${userId}/${secret}/`;
