@@ -108,9 +108,9 @@ export interface WriteCounts {
 }
 
 /** Most bind parameters one statement may carry: PostgreSQL's protocol limit is 65535, SQLite's default 32766. */
-const MAX_PARAMS: Record<Dialect, number> = { postgres: 65000, sqlite: 32000 };
-/** Beyond a few hundred rows per statement SQLite gains nothing and spends time parsing. */
-const MAX_ROWS: Record<Dialect, number> = { postgres: 5000, sqlite: 500 };
+const MAX_PARAMS: Record<Dialect, number> = { postgres: 65000, sqlite: 500 };
+/** Rows per statement: beyond these, bigger statements gain nothing (measured with 100k users; see docs/PERFORMANCE.md). */
+const MAX_ROWS: Record<Dialect, number> = { postgres: 1000, sqlite: 500 };
 
 type Value = string | number | null;
 
