@@ -108,7 +108,7 @@ export interface WriteCounts {
 }
 
 /** Most bind parameters one statement may carry: PostgreSQL's protocol limit is 65535, SQLite's default 32766. */
-const MAX_PARAMS: Record<Dialect, number> = { postgres: 65000, sqlite: 500 };
+const MAX_PARAMS: Record<Dialect, number> = { postgres: 65000, sqlite: 32000 };
 /** Rows per statement: beyond these, bigger statements gain nothing (measured with 100k users; see docs/PERFORMANCE.md). */
 const MAX_ROWS: Record<Dialect, number> = { postgres: 1000, sqlite: 500 };
 
