@@ -37,3 +37,21 @@ export async function addGroupMembers(db: Db, groupId: number, userIds: readonly
   }
   return added;
 }
+
+/** Removes those of the users who are members but not the owner; returns the ids removed. */
+export async function removeGroupMembers(db: Db, groupId: number, ownerId: number, userIds: readonly number[]): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const present = await db
+    .selectFrom('sonet_group_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .where('user_id', 'in', [...userIds])
+    .where('role', '!=', 'A')
+    .where('user_id', '!=', ownerId)
+    .execute();
+  const removed = new Set(present.map((r) => r.user_id));
+  if (removed.size) {
+    await db.deleteFrom('sonet_group_members').where('group_id', '=', groupId).where('user_id', 'in', [...removed]).execute();
+  }
+  return userIds.filter((id) => removed.has(id));
+}
