@@ -83,7 +83,7 @@ export async function importCommand(file: string, o: ImportOptions): Promise<voi
 
     const started = performance.now();
     if (o.dryRun) {
-      const base = mode === 'merge' ? await readDirectory(store.db) : undefined;
+      const base = mode === 'merge' ? await readDirectory(store.db, store.dialect) : undefined;
       const result = validateDirectory(source.document, { mode, base });
       if (result.problems.length) return fail(result.problems, source);
       console.log(`${source.files.join(', ')} is valid (${mode}): ${counts(result.given)}; nothing was written (--dry-run).`);

@@ -87,7 +87,7 @@ export async function importDirectory(store: Store, document: unknown, options: 
         // writers wait until the merge is done, so that none of their changes is lost in between; readers do not
         await sql.raw(`LOCK TABLE ${DIRECTORY_TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`).execute(trx);
       }
-      const base = await readDirectory(trx);
+      const base = await readDirectory(trx, store.dialect);
       const result = validateDirectory(document, { mode, base, now });
       if (result.problems.length) return { ok: false, problems: result.problems };
       options.onValidated?.(result);
@@ -106,7 +106,7 @@ export async function importDirectory(store: Store, document: unknown, options: 
 /** The whole directory in canonical form, read in one transaction (a consistent snapshot while others write). */
 export function exportDirectory(store: Store): Promise<FullDirectory> {
   const transaction = store.db.transaction();
-  return (store.dialect === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute((trx) => readDirectory(trx));
+  return (store.dialect === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute((trx) => readDirectory(trx, store.dialect));
 }
 
 /**

@@ -7,6 +7,15 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db, Dialect, Store } from '../store/index.js';
 import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './format.js';
 
+/** The columns of `users`, in the order the bulk writer and `readUsers` use. */
+const USER_COLUMNS = [
+  'id', 'login', 'email', 'email_key', 'password_hash', 'active', 'is_admin', 'user_type', 'external_auth_id', 'name', 'last_name',
+  'second_name', 'work_position', 'gender', 'birthday', 'photo', 'personal_mobile', 'personal_phone', 'work_phone', 'website', 'color',
+  'status', 'idle_at', 'last_activity_at', 'mobile_last_at', 'desktop_last_at', 'date_register', 'timestamp_x',
+] as const;
+/** Position of each column in a `readUsers` array. */
+const U = Object.fromEntries(USER_COLUMNS.map((c, i) => [c, i])) as Record<(typeof USER_COLUMNS)[number], number>;
+
 /** The directory tables, children first, so that nothing points at a deleted row meanwhile. */
 export const DIRECTORY_TABLES = ['sonet_group_members', 'sonet_groups', 'bots', 'absences', 'user_departments', 'departments', 'users'] as const;
 export type DirectoryTable = (typeof DIRECTORY_TABLES)[number];
@@ -16,10 +25,10 @@ export async function clearDirectory(db: Db): Promise<void> {
 }
 
 /** Reads the whole directory in canonical form: what `export` writes. A fixed number of statements. */
-export async function readDirectory(db: Db): Promise<FullDirectory> {
+export async function readDirectory(db: Db, dialect: Dialect): Promise<FullDirectory> {
   const [departments, users, links, absences, bots, groups, members] = await Promise.all([
     db.selectFrom('departments').select(['id', 'name', 'parent_id', 'sort', 'head_id']).orderBy('id').execute(),
-    db.selectFrom('users').selectAll().orderBy('id').execute(),
+    readUsers(db, dialect),
     db.selectFrom('user_departments').select(['user_id', 'department_id']).orderBy('user_id').orderBy('position').orderBy('department_id').execute(),
     db.selectFrom('absences').select(['user_id', 'date_from', 'date_to', 'reason']).orderBy('user_id').orderBy('id').execute(),
     db.selectFrom('bots').selectAll().execute(),
@@ -31,38 +40,41 @@ export async function readDirectory(db: Db): Promise<FullDirectory> {
     format: FORMAT,
     version: VERSION,
     departments: departments.map((d) => ({ id: d.id, name: d.name, parent: d.parent_id, sort: d.sort, head: d.head_id })),
-    users: users.map((u) => {
+    users: users.map((r) => {
+      const text = (column: (typeof USER_COLUMNS)[number]) => r[U[column]] as string;
+      const maybe = (column: (typeof USER_COLUMNS)[number]) => r[U[column]] as string | null;
+      const instant = (column: (typeof USER_COLUMNS)[number]) => isoInstant(r[U[column]] as number | null);
       const user: FullUser = {
-        id: u.id,
-        login: u.login,
-        email: u.email,
-        active: u.active === 1,
-        admin: u.is_admin === 1,
-        type: u.user_type as FullUser['type'],
-        external_auth_id: u.external_auth_id,
-        name: u.name,
-        last_name: u.last_name,
-        second_name: u.second_name,
-        work_position: u.work_position,
-        gender: u.gender as FullUser['gender'],
-        birthday: u.birthday,
-        photo: u.photo,
-        phones: { work: u.work_phone, mobile: u.personal_mobile, personal: u.personal_phone },
-        website: u.website,
+        id: r[U.id] as number,
+        login: text('login'),
+        email: text('email'),
+        active: r[U.active] === 1,
+        admin: r[U.is_admin] === 1,
+        type: text('user_type') as FullUser['type'],
+        external_auth_id: maybe('external_auth_id'),
+        name: text('name'),
+        last_name: text('last_name'),
+        second_name: text('second_name'),
+        work_position: text('work_position'),
+        gender: text('gender') as FullUser['gender'],
+        birthday: maybe('birthday'),
+        photo: text('photo'),
+        phones: { work: text('work_phone'), mobile: text('personal_mobile'), personal: text('personal_phone') },
+        website: text('website'),
         departments: [],
-        status: u.status as FullUser['status'],
-        color: u.color,
-        idle_at: isoInstant(u.idle_at),
-        last_activity_at: isoInstant(u.last_activity_at),
-        mobile_last_at: isoInstant(u.mobile_last_at),
-        desktop_last_at: isoInstant(u.desktop_last_at),
-        date_register: isoInstant(u.date_register),
-        updated_at: isoInstant(u.timestamp_x),
+        status: text('status') as FullUser['status'],
+        color: maybe('color'),
+        idle_at: instant('idle_at'),
+        last_activity_at: instant('last_activity_at'),
+        mobile_last_at: instant('mobile_last_at'),
+        desktop_last_at: instant('desktop_last_at'),
+        date_register: instant('date_register'),
+        updated_at: instant('timestamp_x'),
         absences: [],
         bot: null,
-        password_hash: u.password_hash,
+        password_hash: maybe('password_hash'),
       };
-      byUser.set(u.id, user);
+      byUser.set(user.id, user);
       return user;
     }),
     groups: [],
@@ -92,6 +104,18 @@ export async function readDirectory(db: Db): Promise<FullDirectory> {
   }));
   return out;
 }
+
+/**
+ * Every user, ordered by id, each as the array of its USER_COLUMNS values. The engine builds
+ * one JSON array per row: drivers build a 28-property object per row several times slower than
+ * they hand over one string (100k users on SQLite: 2.5 s against 0.9 s).
+ */
+async function readUsers(db: Db, dialect: Dialect): Promise<unknown[][]> {
+  const build = dialect === 'postgres' ? 'json_build_array' : 'json_array';
+  const { rows } = await sql<{ r: string | unknown[] }>`SELECT ${sql.raw(build)}(${sql.raw(USER_COLUMNS.join(', '))}) AS r FROM users ORDER BY id`.execute(db);
+  return rows.map(({ r }) => (typeof r === 'string' ? JSON.parse(r) : r) as unknown[]);
+}
+
 
 export type Phase = 'clear' | DirectoryTable;
 /** Called as rows land: `done` of `total` rows of the table. */
@@ -153,11 +177,6 @@ async function bulkInsert(
   }
 }
 
-const USER_COLUMNS = [
-  'id', 'login', 'email', 'email_key', 'password_hash', 'active', 'is_admin', 'user_type', 'external_auth_id', 'name', 'last_name',
-  'second_name', 'work_position', 'gender', 'birthday', 'photo', 'personal_mobile', 'personal_phone', 'work_phone', 'website', 'color',
-  'status', 'idle_at', 'last_activity_at', 'mobile_last_at', 'desktop_last_at', 'date_register', 'timestamp_x',
-] as const;
 
 /**
  * Writes a validated directory into the (cleared) directory tables, in bulk. Call inside a

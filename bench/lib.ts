@@ -1,0 +1,135 @@
+/**
+ * What every benchmark shares: the machine description, timing helpers, the PostgreSQL it may
+ * use, and the sections of docs/PERFORMANCE.md. A benchmark is a `Benchmark` (bench/run.ts
+ * lists them); it returns the Markdown of its own section, which replaces the section of the same
+ * name in the document and leaves the others alone.
+ */
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Generated files and databases (ignored by git). */
+export const OUT = join(ROOT, 'bench', 'out');
+export const DOC = join(ROOT, 'docs', 'PERFORMANCE.md');
+export const BIN = join(ROOT, 'bin', 'roster.js');
+
+export interface BenchContext {
+  /** a PostgreSQL server URL whose user may create databases, or null when none answers */
+  pgUrl: string | null;
+  /** progress for the person watching */
+  log(message: string): void;
+}
+
+export interface Benchmark {
+  /** the section's id in docs/PERFORMANCE.md, and the name `npm run bench -- <name>` selects */
+  name: string;
+  /** the section's heading */
+  title: string;
+  run(ctx: BenchContext): Promise<string>;
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib(totalmem())} RAM (${gib(freemem())} free), ` +
+    `Node ${process.version}, ${platform()} ${release()}`;
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Wall time of `work` in milliseconds, with its result. */
+export async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const millis = (ms: number) => `${Math.round(ms)} ms`;
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** The system load while measuring: figures taken on a busy machine say so. */
+export async function loadAverage(): Promise<string> {
+  try {
+    return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A fresh PostgreSQL database for one benchmark, dropped by `drop`. */
+export async function pgDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `roster_bench_${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+export async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return `PostgreSQL ${rows[0]!.server_version}`;
+  } finally {
+    await client.end();
+  }
+}
+
+const begin = (name: string) => `<!-- bench:${name} -->`;
+const end = (name: string) => `<!-- /bench:${name} -->`;
+
+const PREAMBLE = `# Performance
+
+Figures measured by \`npm run bench\` (bench/run.ts), which rewrites the sections of the
+benchmarks it runs and leaves the others as they are (\`npm run bench -- import\` runs one).
+Each section names the machine and the day it was measured on, and the system load at the
+time: the development machines are shared, so figures are upper bounds rather than best cases.
+`;
+
+/** Replaces (or appends) the named sections of docs/PERFORMANCE.md. */
+export async function updateDocument(sections: { name: string; title: string; body: string }[]): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(DOC, 'utf8');
+  } catch {
+    text = PREAMBLE;
+  }
+  for (const s of sections) {
+    const block = `${begin(s.name)}\n## ${s.title}\n\n${s.body.trim()}\n${end(s.name)}`;
+    const from = text.indexOf(begin(s.name));
+    const to = text.indexOf(end(s.name));
+    text = from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end(s.name).length) : `${text.trimEnd()}\n\n${block}\n`;
+  }
+  await mkdir(dirname(DOC), { recursive: true });
+  await writeFile(DOC, text.endsWith('\n') ? text : `${text}\n`);
+}
