@@ -149,6 +149,10 @@ export const importBenchmark: Benchmark = {
       '',
       `Targets: import under 30 s on SQLite. The first \`roster import\` goes into a fresh database, the others replace the directory (\`--replace\`), so they also delete the previous ${USERS.toLocaleString('en')} users. ` +
         'Merge reads the stored directory, lays the changes over it, validates the result and rewrites the directory tables in one transaction, so it costs about a full import whatever the number of changes.',
+      '',
+      'How the write goes: one transaction; precompiled multi-row INSERTs, 500 rows per statement on SQLite (with a 128 MiB page cache while it runs) and 1,000 on PostgreSQL ' +
+        '(28,000 parameters for users, under the protocol\'s 65,535); then the id sequences are moved past the imported ids. Statement sizes between 100 and 2,000 rows made no measurable difference. ' +
+        'Export reads each user as one JSON array built by the engine, three times faster than letting the driver build a 28-property object per row.',
       ...notes.map((n) => `\n${n}`),
     ].join('\n');
   },
