@@ -22,6 +22,8 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   if (seed && (await isPristine(store.db))) {
     await resetDirectory(store, seed);
     console.log(seedFile === DEMO_SEED ? 'Loaded the demo company (seeds/demo-company.json).' : `Loaded ${seedFile}: ${summary(seed)}.`);
+  } else if (seed && config.seed) {
+    console.log(`The directory is not empty: ${seedFile} was not loaded (roster import --replace or POST /_roster/reset loads it).`);
   }
   const url = await roster.listen();
   const lines = [`Roster is listening on ${url}`, `Directory: ${store.location} (${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'})`];

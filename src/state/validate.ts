@@ -428,7 +428,11 @@ export function validateDirectory(input: unknown, options: ValidateOptions): Val
     if (absences !== undefined) value.absences = absences;
     if (bot !== undefined) {
       value.bot = bot;
-      if (bot && changes.external_auth_id === undefined) value.external_auth_id = 'bot';
+      // bot data makes a bot; taking it away makes an ordinary user, unless the entry says otherwise
+      if (changes.external_auth_id === undefined) {
+        if (bot) value.external_auth_id = 'bot';
+        else if (value.external_auth_id === 'bot') value.external_auth_id = null;
+      }
     }
     if (value.date_register === null) value.date_register = now;
     if (value.updated_at === null) value.updated_at = now;

@@ -348,6 +348,13 @@ describe('validateDirectory', () => {
       ]);
     });
 
+    it('taking the bot data away makes an ordinary user; giving it makes a bot', () => {
+      const { directory, problems } = validateDirectory({ users: [{ id: 5, bot: null }, { id: 3, bot: { code: 'new' } }] }, { mode: 'merge', base: base() });
+      assert.deepEqual(problems, []);
+      assert.deepEqual([directory.users[4]!.bot, directory.users[4]!.external_auth_id], [null, null]);
+      assert.equal(directory.users[2]!.external_auth_id, 'bot');
+    });
+
     it('reports a stored department whose head leaves it at the user who leaves', () => {
       assert.deepEqual(check({ users: [{ id: 2, departments: [3] }] }, { mode: 'merge', base: base() }), [
         { code: 'head_not_member', path: 'users[0].departments' },
