@@ -15,8 +15,7 @@ export interface TempStore {
 
 /**
  * A database location on the engine, and how to remove it. PostgreSQL gets a database of its
- * own rather than a schema: Kysely's migrator, as the store sets it up, takes another schema's
- * migration table for its own, so two fresh schemas side by side do not migrate.
+ * own, dropped whole afterwards: the CLI tests hand it to child processes as a plain URL.
  */
 export async function tempLocation(engine: Engine, prefix = 'st'): Promise<{ location: string; cleanup(): Promise<void> }> {
   if (engine === 'postgres') {
