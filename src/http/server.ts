@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../rest/context.js';
@@ -30,6 +32,7 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
     bodyLimit: app.config.bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    clientErrorHandler: answerClientError,
   });
 
   installBodyParsers(server, app.config.bodyLimit);
@@ -85,6 +88,24 @@ async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply
     return reply.code(response.status).type('application/xml; charset=utf-8').send(toXml(response.body));
   }
   return reply.code(response.status).type('application/json; charset=utf-8').send(toJson(response.body));
+}
+
+/**
+ * Requests Node's parser refuses before they reach a route (oversized URL or headers, broken
+ * HTTP): the same JSON error shape as everything else, on the raw socket.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const restError = new RestError(error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST');
+  const body = JSON.stringify(restError.toWire());
+  if (socket.writable) {
+    const headers = Object.entries(COMMON_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(
+      `HTTP/1.1 ${restError.status} ${STATUS_CODES[restError.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 function splitUrl(url: string): [string, string] {

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from '../config.js';
 import { ensureDevCertificate, parseHostNames, sanNames } from './dev-cert.js';
+import { answerClientError } from './server.js';
 
 export interface TlsCredentials {
   cert: string;
@@ -96,6 +97,7 @@ export async function listenHttps(
   await fastify.ready();
   const { cert, key } = options.credentials;
   const server = createServer({ cert, key }, (req, res) => fastify.routing(req, res));
+  server.on('clientError', answerClientError);
   // the same connection settings as Fastify's own listener
   server.keepAliveTimeout = fastify.server.keepAliveTimeout;
   server.requestTimeout = fastify.server.requestTimeout;

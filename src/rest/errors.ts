@@ -20,6 +20,8 @@ export const ERRORS = {
   ERROR_CORE: { status: 400, message: 'Error' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The URL and headers are too large: send long parameter lists in a POST body' },
+  BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
   QUERY_LIMIT_EXCEEDED: { status: 503, message: 'Too many requests' },
   OPERATION_TIME_LIMIT: { status: 429, message: 'Method is blocked due to operation time limit.' },
   ERROR_BATCH_LENGTH_EXCEEDED: { status: 400, message: 'Max batch length exceeded' },

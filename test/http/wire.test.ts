@@ -149,6 +149,15 @@ for (const engine of engines) {
       assert.equal(multi.body.error, 'PAYLOAD_TOO_LARGE');
     });
 
+    it('answers an oversized URL with 431 and the usual JSON error shape', async () => {
+      const q = Array.from({ length: 3000 }, (_, i) => `ID[]=${i + 1}`).join('&');
+      const res = await r.fetch(`${hookPath}/im.user.list.get?${q}`);
+      assert.equal(res.status, 431);
+      assert.equal(res.body.error, 'HEADERS_TOO_LARGE');
+      assert.match(res.body.error_description, /POST body/);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    });
+
     it('rejects garbage parameter encodings with 400, never 500', async () => {
       const deep = `${'a'.repeat(1)}${'[x]'.repeat(30)}=1`;
       for (const [path, init] of [
