@@ -1,5 +1,5 @@
 import type { DepartmentRow } from '../store/departments.js';
-import { foldCase } from './case-fold.js';
+import { foldCase } from '../store/case-fold.js';
 import type { DepartmentTree } from './tree.js';
 import type { ImUser } from './user-object.js';
 

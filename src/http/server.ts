@@ -7,7 +7,7 @@ import type { App } from '../rest/context.js';
 import { dispatch } from '../rest/dispatcher.js';
 import { RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
-import { parseJsonBody, parseQueryString, splitParams } from './params.js';
+import { parseJsonBody, parseQueryString, splitParams } from '../rest/request-params.js';
 import { routeRestPath } from './route.js';
 import { toJson } from './json.js';
 import { toXml } from './xml.js';

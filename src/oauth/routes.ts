@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseQueryString } from '../http/params.js';
+import { parseQueryString } from '../rest/request-params.js';
 import type { RouteInstaller } from '../http/server.js';
 import type { App } from '../rest/context.js';
 import type { Params } from '../rest/params.js';

@@ -5,7 +5,7 @@
  * `$result[key][path...]` (also `$next`, `$total`, `$time`, `$error`), which is how the SDK
  * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
  */
-import { parseQueryString, splitParams } from '../http/params.js';
+import { parseQueryString, splitParams } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
 import { argumentError, RestError } from './errors.js';

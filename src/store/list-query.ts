@@ -4,7 +4,7 @@
  * read the same on SQLite and PostgreSQL. Values always travel as bound parameters.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { caseVariants } from '../directory/case-fold.js';
+import { caseVariants } from './case-fold.js';
 import type { Dialect } from './index.js';
 
 /** What a filter field holds; decides which operators and values make sense. */

@@ -7,7 +7,7 @@
  * On SQLite an escaped LIKE runs first as a cheap filter that never drops a real match.
  */
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
-import { caseVariants } from '../directory/case-fold.js';
+import { caseVariants } from './case-fold.js';
 import type { Dialect, Db } from './index.js';
 import type { Database } from './schema.js';
 import { isStorableId } from './users.js';

@@ -1,7 +1,7 @@
 /** Case-insensitive literal matching: case classes, the engine patterns, FIND words and department matching. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { caseVariants, foldCase } from '../../src/directory/case-fold.js';
+import { caseVariants, foldCase } from '../../src/store/case-fold.js';
 import { matchDepartments, presentImDepartment } from '../../src/directory/department-object.js';
 import { DepartmentTree } from '../../src/directory/tree.js';
 import { idleSince } from '../../src/methods/im-status.js';

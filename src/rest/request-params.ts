@@ -3,8 +3,8 @@
  * syntax, JSON bodies, body over query at the top level, telemetry and credentials taken out.
  */
 import qs from 'qs';
-import { RestError } from '../rest/errors.js';
-import type { Params } from '../rest/params.js';
+import { RestError } from './errors.js';
+import type { Params } from './params.js';
 
 const QS_OPTIONS: qs.IParseOptions = {
   depth: 10,
