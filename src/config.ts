@@ -97,7 +97,8 @@ export const settings = {
   logLevel: {
     flag: 'log-level',
     env: 'ROSTER_LOG_LEVEL',
-    default: 'info',
+    // warnings and errors only: request logging is off, and `serve` prints its own start-up lines
+    default: 'warn',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     doc: 'request log level (pino)',
   },

@@ -22,7 +22,7 @@ program
   .option('--max-ids <n>', 'most ids per call (ROSTER_MAX_IDS, default 1000)')
   .option('--body-limit <bytes>', 'largest request body (ROSTER_BODY_LIMIT, default 1048576)')
   .option('--name-template <template>', 'display name template (ROSTER_NAME_TEMPLATE)')
-  .option('--log-level <level>', 'log level (ROSTER_LOG_LEVEL, default info)')
+  .option('--log-level <level>', 'log level (ROSTER_LOG_LEVEL, default warn)')
   .option('--limits <profile>', 'request limit per credential: standard, enterprise, off or BURST/DRAIN (ROSTER_LIMITS)')
   .option('--operating-budget <seconds>', 'operating-time budget per method and credential per 10 minutes (ROSTER_OPERATING_BUDGET, default 480)')
   .option('--redis <url>', 'share limits between instances through Redis (ROSTER_REDIS)')
