@@ -18,8 +18,7 @@ import { validateDirectory } from '../src/state/validate.js';
 import { openStore } from '../src/store/index.js';
 import { createWebhook } from '../src/store/webhooks.js';
 import {
-  BIN, OUT, loadAverage, machine, median, millis, percentile, pgDatabase, postgresVersion, seconds, table, timed, today,
-  type BenchContext, type Benchmark,
+  BIN, OUT, measuredOn, median, millis, percentile, pgDatabase, seconds, table, timed, type BenchContext, type Benchmark,
 } from './lib.js';
 
 const run = promisify(execFile);
@@ -57,16 +56,11 @@ function engines(ctx: BenchContext): Engine[] {
   return list;
 }
 
-async function header(ctx: BenchContext): Promise<string> {
-  const pgLine = ctx.pgUrl ? `${await postgresVersion(ctx.pgUrl)} on the same machine` : 'PostgreSQL: not reachable, not measured';
-  return `Measured on ${today()}: ${machine()}; ${pgLine}; load average at the start ${await loadAverage()}.`;
-}
-
 export const importBenchmark: Benchmark = {
   name: 'import',
   title: `Import and export: ${USERS.toLocaleString('en')} users, ${DEPARTMENTS.toLocaleString('en')} departments`,
   async run(ctx) {
-    const intro = await header(ctx);
+    const intro = await measuredOn(ctx);
     await mkdir(OUT, { recursive: true });
     const file = join(OUT, 'company-100k.json');
 
@@ -162,7 +156,7 @@ export const resetBenchmark: Benchmark = {
   name: 'reset',
   title: `Reset to a ${SEED_USERS.toLocaleString('en')}-user seed (\`POST /_roster/reset\`)`,
   async run(ctx) {
-    const intro = await header(ctx);
+    const intro = await measuredOn(ctx);
     await mkdir(OUT, { recursive: true });
     const seedFile = join(OUT, 'seed-1k.json');
     await writeFile(seedFile, directoryToJson(generateCompany({ users: SEED_USERS, departments: 60, seed: 7 })));

@@ -94,6 +94,12 @@ export async function pgDatabase(serverUrl: string, prefix: string): Promise<{ u
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
+/** The first line of a section: the day, the machine, the PostgreSQL beside it and the load. */
+export async function measuredOn(ctx: BenchContext): Promise<string> {
+  const pgLine = ctx.pgUrl ? `${await postgresVersion(ctx.pgUrl)} on the same machine` : 'PostgreSQL: not reachable, not measured';
+  return `Measured on ${today()}: ${machine()}; ${pgLine}; load average at the start ${await loadAverage()}.`;
+}
+
 export async function postgresVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
