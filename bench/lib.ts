@@ -116,10 +116,13 @@ const end = (name: string) => `<!-- /bench:${name} -->`;
 
 const PREAMBLE = `# Performance
 
-Figures measured by \`npm run bench\` (bench/run.ts), which rewrites the sections of the
-benchmarks it runs and leaves the others as they are (\`npm run bench -- import\` runs one).
-Each section names the machine and the day it was measured on, and the system load at the
-time: the development machines are shared, so figures are upper bounds rather than best cases.
+Figures measured by \`npm run bench\` (bench/run.ts, about 5 minutes), which rewrites the
+sections of the benchmarks it runs and leaves the others as they are. Name benchmarks to run
+only those: \`npm run bench -- http\` (HTTP load), \`npm run bench -- import\` (import and
+export), \`npm run bench -- reset\`, or several at once; \`--no-doc\` prints the sections
+instead of writing them. Each section names the machine and the day it was measured on, and the
+system load at the time: the development machines are shared, so figures are upper bounds
+rather than best cases.
 `;
 
 /** Replaces (or appends) the named sections of docs/PERFORMANCE.md. */

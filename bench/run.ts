@@ -7,10 +7,11 @@
  * postgres://postgres@127.0.0.1:5432/test) and returns the Markdown of its section.
  */
 import pg from 'pg';
+import { httpBenchmark } from './http-load.js';
 import { importBenchmark, resetBenchmark } from './import.js';
 import { updateDocument, type Benchmark } from './lib.js';
 
-const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark];
+const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark];
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });

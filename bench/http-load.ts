@@ -1,0 +1,395 @@
+/**
+ * HTTP load: a real Roster (bench/http-server.ts, its own process) with a generated company of
+ * 10,000 users and 500 departments, driven over loopback by autocannon for a fixed time per
+ * scenario, on SQLite and on PostgreSQL (a throwaway schema in the server's database).
+ *
+ * Every scenario is first called once per request body and its answer checked in full (status,
+ * number of users, no error); under load every answer's status is counted and its body tested
+ * cheaply (a `result`, and no failed command in a batch). Any failure is printed, marked in the
+ * document and makes the run exit non-zero.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
+import { generateCompany, prng } from '../src/state/generate.js';
+import type { FullDirectory } from '../src/state/format.js';
+import { OUT, measuredOn, seconds, table, type BenchContext, type Benchmark } from './lib.js';
+import type { ServerMessage, StartMessage } from './http-server.js';
+
+const USERS = 10_000;
+const DEPARTMENTS = 500;
+const SEED = 42;
+/** measured seconds per scenario and engine (ROSTER_BENCH_HTTP_SECONDS for a quick look): 8 keeps `npm run bench` near 5 minutes */
+const DURATION = Number(process.env.ROSTER_BENCH_HTTP_SECONDS ?? 8);
+/** seconds of the same load before measuring: JIT, pool connections */
+const WARMUP = 1;
+const CONNECTIONS = 10;
+/** request bodies per scenario that each connection cycles through */
+const VARIANTS = 16;
+const SERVER = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+
+interface Scenario {
+  name: string;
+  method: string;
+  /** the user whose webhook calls */
+  caller: number;
+  bodies: Record<string, unknown>[];
+  /** the full check of one answer (preflight): a problem, or null */
+  check(status: number, body: any): string | null;
+  /** the cheap check of every answer under load */
+  verify(text: string): boolean;
+}
+
+const hasResult = (text: string) => text.startsWith('{"result":');
+const count = (x: unknown) => (Array.isArray(x) ? x.length : x && typeof x === 'object' ? Object.keys(x).length : -1);
+
+function expect(status: number, body: any, users: number): string | null {
+  if (status !== 200) return `HTTP ${status}: ${JSON.stringify(body).slice(0, 100)}`;
+  if (body?.error) return `error ${body.error}: ${body.error_description}`;
+  const n = count(body?.result);
+  if (n !== users) return `${n} users instead of ${users}`;
+  const values = Array.isArray(body.result) ? body.result : Object.values(body.result);
+  if (values.some((v: unknown) => v === null)) return 'null among the users';
+  return null;
+}
+
+/** The scenarios, with their request bodies drawn from the company with a fixed seed. */
+function scenarios(d: FullDirectory): { list: Scenario[]; head: number; find: string } {
+  const rnd = prng(7);
+  const ids = d.users.map((u) => u.id);
+  const sample = (n: number) => {
+    const pool = [...ids];
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(rnd() * (pool.length - i));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    return pool.slice(0, n);
+  };
+  const variants = <T>(make: (i: number) => T) => Array.from({ length: VARIANTS }, (_, i) => make(i));
+  // the head of the first division: a head's colleagues include every head, so pages are full
+  const head = d.departments.find((x) => x.parent === 1 && x.head !== null && x.head !== 1)!.head!;
+  const find = 'Mar';
+  const people = d.users.filter((u) => !u.bot);
+  const step = Math.floor((people.length - 100) / VARIANTS);
+  return {
+    head,
+    find,
+    list: [
+      {
+        name: '`im.user.list.get`, 50 random ids',
+        method: 'im.user.list.get',
+        caller: 1,
+        bodies: variants(() => ({ ID: sample(50) })),
+        check: (s, b) => expect(s, b, 50),
+        verify: hasResult,
+      },
+      {
+        name: `\`im.department.colleagues.list\` USER_DATA=Y LIMIT=50, as a department head (user ${head})`,
+        method: 'im.department.colleagues.list',
+        caller: head,
+        bodies: [{ USER_DATA: 'Y', LIMIT: 50 }],
+        check: (s, b) => expect(s, b, 50),
+        verify: hasResult,
+      },
+      {
+        name: '`user.get`, first page (counted)',
+        method: 'user.get',
+        caller: 1,
+        bodies: [{}],
+        check: (s, b) => expect(s, b, 50) ?? (b.total === people.length ? null : `total ${b.total} instead of ${people.length}`),
+        verify: hasResult,
+      },
+      {
+        name: '`user.get`, `start=-1` fast page, `filter[>ID]`, order by ID',
+        method: 'user.get',
+        caller: 1,
+        bodies: variants((i) => ({ start: -1, order: { ID: 'ASC' }, filter: { '>ID': people[i * step]!.id } })),
+        check: (s, b) => expect(s, b, 50) ?? (b.total === undefined ? null : 'a total in fast mode'),
+        verify: hasResult,
+      },
+      {
+        name: `\`im.search.user.list\` FIND=${find} LIMIT=50`,
+        method: 'im.search.user.list',
+        caller: 1,
+        bodies: [{ FIND: find, LIMIT: 50 }],
+        check: (s, b) => expect(s, b, 50),
+        verify: hasResult,
+      },
+      {
+        name: '`batch` of 50 `im.user.get`, random ids',
+        method: 'batch',
+        caller: 1,
+        bodies: variants(() => ({ halt: 0, cmd: Object.fromEntries(sample(50).map((id, i) => [`u${i}`, `im.user.get?ID=${id}`])) })),
+        check: (s, b) => {
+          if (s !== 200) return `HTTP ${s}: ${JSON.stringify(b).slice(0, 100)}`;
+          const errors = count(b?.result?.result_error);
+          if (errors !== 0) return `${errors} failed commands: ${JSON.stringify(b?.result?.result_error).slice(0, 100)}`;
+          return count(b.result.result) === 50 ? null : `${count(b.result.result)} results instead of 50`;
+        },
+        verify: (text) => hasResult(text) && text.includes('"result_error":[]'),
+      },
+    ],
+  };
+}
+
+interface Server {
+  url: string;
+  hooks: Record<number, string>;
+  loadMs: number;
+  sample(): Promise<{ statements: number; cpuMs: number }>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench/http-server.ts on `db` and waits until it listens with the company loaded. */
+async function startServer(db: string, webhookUsers: number[]): Promise<Server> {
+  const child: ChildProcess = fork(SERVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting: ((m: ServerMessage) => void)[] = [];
+  let failure: Error | undefined;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.on('message', (m: ServerMessage) => {
+    if (m.type === 'error') failure = new Error(`the server failed: ${m.message}`);
+    waiting.shift()?.(m);
+  });
+  const next = <T extends ServerMessage['type']>(type: T) =>
+    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      const onExit = () => reject(failure ?? new Error(`the server exited before answering ${type}`));
+      child.once('exit', onExit);
+      waiting.push((m) => {
+        child.off('exit', onExit);
+        if (m.type === type) resolve(m as Extract<ServerMessage, { type: T }>);
+        else reject(failure ?? new Error(`the server answered ${m.type} instead of ${type}`));
+      });
+    });
+  const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers };
+  const ready = next('ready');
+  child.send(start);
+  try {
+    const { url, hooks, loadMs } = await ready;
+    return {
+      url,
+      hooks,
+      loadMs,
+      async sample() {
+        const answer = next('sample');
+        child.send({ type: 'sample' });
+        return answer;
+      },
+      async stop() {
+        if (child.exitCode === null) child.send({ type: 'stop' });
+        await exited;
+      },
+    };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+}
+
+type Engine = { name: 'SQLite' | 'PostgreSQL'; fresh(): Promise<{ db: string; drop(): Promise<void> }> };
+
+function engines(ctx: BenchContext): Engine[] {
+  const list: Engine[] = [
+    {
+      name: 'SQLite',
+      fresh: async () => {
+        const dir = join(OUT, `http-${Math.random().toString(36).slice(2, 8)}`);
+        await mkdir(dir, { recursive: true });
+        return { db: join(dir, 'roster.db'), drop: () => rm(dir, { recursive: true, force: true }) };
+      },
+    },
+  ];
+  if (ctx.pgUrl) {
+    const server = ctx.pgUrl;
+    list.push({
+      name: 'PostgreSQL',
+      fresh: async () => {
+        const schema = `bench_http_${Math.random().toString(36).slice(2, 8)}`;
+        const url = new URL(server);
+        url.searchParams.set('schema', schema);
+        return {
+          db: url.toString(),
+          drop: async () => {
+            const client = new pg.Client({ connectionString: server });
+            await client.connect();
+            try {
+              await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            } finally {
+              await client.end();
+            }
+          },
+        };
+      },
+    });
+  }
+  return list;
+}
+
+/**
+ * Waits until the server has answered what the last load left in flight (no statement for
+ * 200 ms; at most 10 s), so that counts taken next are its own.
+ */
+async function idle(server: Server): Promise<{ statements: number; cpuMs: number }> {
+  let last = await server.sample();
+  for (let waited = 0; waited < 10_000; waited += 200) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = await server.sample();
+    if (now.statements === last.statements) return now;
+    last = now;
+  }
+  return last;
+}
+
+/**
+ * Calls every request body of the scenario once, one at a time, and checks the whole answer;
+ * also counts the statements each call sent to the store (exact here, unlike under load).
+ */
+async function preflight(server: Server, s: Scenario): Promise<{ problems: string[]; statements: number; total?: number }> {
+  const problems: string[] = [];
+  let total: number | undefined;
+  const before = await idle(server);
+  for (const body of s.bodies) {
+    const res = await fetch(`${server.url}${server.hooks[s.caller]}${s.method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: the check says so
+    }
+    const problem = s.check(res.status, parsed) ?? (s.verify(text) ? null : `the answer fails the check made under load: ${text.slice(0, 100)}`);
+    if (problem && !problems.includes(problem)) problems.push(problem);
+    if (typeof parsed?.total === 'number') total = parsed.total;
+  }
+  const after = await server.sample();
+  return { problems, statements: (after.statements - before.statements) / s.bodies.length, total };
+}
+
+function load(server: Server, s: Scenario, duration: number): Promise<Result> {
+  return autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration,
+    requests: s.bodies.map((body) => ({
+      method: 'POST',
+      path: `${server.hooks[s.caller]}${s.method}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })),
+    verifyBody: s.verify,
+  });
+}
+
+/** What went wrong under load, or an empty list. */
+function failures(r: Result): string[] {
+  const out: string[] = [];
+  if (r.non2xx) {
+    const codes = Object.entries(r.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, { count: n }]) => `${n}× ${code}`);
+    out.push(`${r.non2xx} non-2xx (${codes.join(', ')})`);
+  }
+  if (r.errors) out.push(`${r.errors} connection errors${r.timeouts ? ` (${r.timeouts} timeouts)` : ''}`);
+  if (r.mismatches) out.push(`${r.mismatches} answers failing the body check`);
+  if (r.requests.total === 0) out.push('no request completed');
+  return out;
+}
+
+/** Text for a table cell: no pipe or line break from an answer may break the table. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB/s`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+export const httpBenchmark: Benchmark = {
+  name: 'http',
+  title: `HTTP load: ${USERS.toLocaleString('en')} users, ${DEPARTMENTS.toLocaleString('en')} departments`,
+  async run(ctx) {
+    const intro = await measuredOn(ctx);
+    await mkdir(OUT, { recursive: true });
+    const company = generateCompany({ users: USERS, departments: DEPARTMENTS, seed: SEED });
+    const { list, head, find } = scenarios(company);
+    const rows: (string | number)[][] = [];
+    const alarms: string[] = [];
+    const loads: string[] = [];
+    const used = engines(ctx);
+    let searchTotal: number | undefined;
+    for (const engine of used) {
+      const target = await engine.fresh();
+      try {
+        ctx.log(`${engine.name}: starting a server with ${USERS} users, ${DEPARTMENTS} departments`);
+        const server = await startServer(target.db, [1, head]);
+        loads.push(`${engine.name} ${seconds(server.loadMs)}`);
+        try {
+          for (const s of list) {
+            const checked = await preflight(server, s);
+            if (s.method === 'im.search.user.list') searchTotal = checked.total;
+            ctx.log(`${engine.name}: ${s.method} (${WARMUP} s warm-up, ${DURATION} s measured)`);
+            await load(server, s, WARMUP);
+            const before = await server.sample();
+            const clientBefore = process.cpuUsage();
+            const r = await load(server, s, DURATION);
+            const client = process.cpuUsage(clientBefore);
+            const after = await server.sample();
+            const share = (cpuMs: number) => `${Math.round((cpuMs / (r.duration * 1000)) * 100)} %`;
+            const problems = [
+              ...checked.problems.slice(0, 3).map((p) => `before the load: ${p}`),
+              ...(checked.problems.length > 3 ? [`before the load: ${checked.problems.length - 3} more problems`] : []),
+              ...failures(r),
+            ];
+            const completed = r.requests.total;
+            const perSecond = completed / r.duration;
+            ctx.log(
+              `   ${Math.round(perSecond)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms` +
+                (problems.length ? `\n   !!! ${problems.join('; ')}` : ''),
+            );
+            if (problems.length) alarms.push(`${engine.name}, ${s.name}: ${problems.join('; ')}`);
+            rows.push([
+              s.name,
+              engine.name,
+              problems.length ? `**${Math.round(perSecond)}**` : Math.round(perSecond),
+              `${r.latency.p50} ms`,
+              `${r.latency.p99} ms`,
+              mb(r.throughput.average),
+              completed ? kib(r.throughput.total / completed) : '–',
+              Number(checked.statements.toFixed(1)),
+              `${share(after.cpuMs - before.cpuMs)} / ${share((client.user + client.system) / 1000)}`,
+              problems.length ? `**${cell(problems.join('; '))}**` : `none of ${completed}`,
+            ]);
+          }
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        await target.drop();
+      }
+    }
+    if (alarms.length) {
+      for (const a of alarms) console.error(`!!! HTTP load: ${a}`);
+      process.exitCode = 1;
+    }
+    return [
+      intro,
+      '',
+      `The company: \`roster generate --users ${USERS} --departments ${DEPARTMENTS} --seed ${SEED}\`, loaded into a fresh SQLite file` +
+        `${used.length > 1 ? ' and a fresh schema of the PostgreSQL database, dropped afterwards' : ' (PostgreSQL did not answer: not measured)'} (${loads.join(', ')}). The server is a real Roster (\`limits: off\`, log level silent) in a process of its own; ` +
+        `autocannon runs in the benchmark's process and sends JSON POSTs over loopback (127.0.0.1) with ${CONNECTIONS} connections, ` +
+        `${WARMUP} s of warm-up and then ${DURATION} s measured per scenario and engine. **Server and load generator share the machine's ` +
+        `${cpus().length} cores** (and PostgreSQL runs on them too), so these are figures for one small box, not the server's ceiling.`,
+      '',
+      table(['scenario', 'engine', 'requests/s', 'latency p50', 'latency p99', 'throughput', 'answer size', 'statements/request', 'CPU: server / autocannon', 'errors'], rows),
+      '',
+      `Each connection cycles through ${VARIANTS} request bodies where the scenario has variants (ids drawn with a fixed seed; fast pages from ` +
+        `${VARIANTS} points of the id range). FIND=${find} matches ${searchTotal ?? '?'} users. "statements/request" counts the statements the server ` +
+        'sent to its store for one call (counted on the calls before the load); "CPU" is the CPU time of the server process and of the benchmark process (autocannon) over the measured time, 100 % being one core ' +
+        '(PostgreSQL\'s own processes come on top). ' +
+        'Before the load every request body is called once and its whole answer checked (50 users, no null, no failed batch command); under load every ' +
+        'answer must be a 2xx with a `result` (and, for `batch`, an empty `result_error`). "errors" says how many did not.',
+      ...(alarms.length ? ['', `**⚠ THIS RUN HAD ERRORS — the figures of the rows in bold are not to be trusted:** ${cell(alarms.join(' · '))}`] : []),
+    ].join('\n');
+  },
+};
