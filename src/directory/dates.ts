@@ -29,15 +29,51 @@ function parts(unixSeconds: number, timeZone: string): Record<string, string> {
   return out;
 }
 
-/** `GMT+03:00` → `+03:00`; plain `GMT` is UTC. */
-function offsetOf(p: Record<string, string>): string {
-  const m = /GMT([+-]\d{2}:\d{2})/.exec(p.timeZoneName ?? '');
-  return m ? m[1]! : '+00:00';
+/** The zone's offset from UTC at an instant, in seconds, as Intl reports it (`GMT+05:30`). */
+function intlOffset(unixSeconds: number, timeZone: string): number {
+  const m = /GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?/.exec(parts(unixSeconds, timeZone).timeZoneName ?? '');
+  if (!m) return 0; // plain "GMT"
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0));
+}
+
+/**
+ * Offsets per zone and UTC hour. Asking Intl costs ~10 µs and a user object carries several
+ * dates, so an hour's offset is asked once; an hour whose two ends disagree holds a transition
+ * and is marked null, and every instant in it is asked exactly.
+ */
+const hourOffsets = new Map<string, Map<number, number | null>>();
+const HOURS_KEPT = 100_000;
+
+function offsetAt(unixSeconds: number, timeZone: string): number {
+  const hour = Math.floor(unixSeconds / 3600);
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) hourOffsets.set(timeZone, (zone = new Map()));
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const first = intlOffset(hour * 3600, timeZone);
+    offset = first === intlOffset(hour * 3600 + 3599, timeZone) ? first : null;
+    if (zone.size >= HOURS_KEPT) zone.clear();
+    zone.set(hour, offset);
+  }
+  return offset ?? intlOffset(unixSeconds, timeZone);
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `+05:30`, as PHP prints offsets (historical second offsets are cut to the minute). */
+function formatOffset(seconds: number): string {
+  const abs = Math.abs(seconds);
+  return `${seconds < 0 ? '-' : '+'}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
 }
 
 export function formatAtom(unixSeconds: number, timeZone: string): string {
-  const p = parts(Math.floor(unixSeconds), timeZone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offsetOf(p)}`;
+  const s = Math.floor(unixSeconds);
+  const offset = offsetAt(s, timeZone);
+  const t = new Date((s + offset) * 1000); // the wall clock, read with the UTC getters
+  return (
+    `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` +
+    `T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${formatOffset(offset)}`
+  );
 }
 
 /** An optional instant: ISO string, or `false` as upstream writes "no value". */
@@ -57,13 +93,8 @@ export function startOfDay(date: string, timeZone: string): number {
   const utcMidnight = Date.UTC(y, m - 1, d) / 1000;
   // the offset can differ by the DST change within a day; two passes settle it
   let guess = utcMidnight;
-  for (let i = 0; i < 2; i++) guess = utcMidnight - offsetSeconds(guess, timeZone);
+  for (let i = 0; i < 2; i++) guess = utcMidnight - offsetAt(guess, timeZone);
   return guess;
-}
-
-function offsetSeconds(unixSeconds: number, timeZone: string): number {
-  const [sign, hh, mm] = /([+-])(\d{2}):(\d{2})/.exec(offsetOf(parts(unixSeconds, timeZone)))!.slice(1) as [string, string, string];
-  return (sign === '-' ? -1 : 1) * (Number(hh) * 3600 + Number(mm) * 60);
 }
 
 /** The day after a `YYYY-MM-DD` date. */

@@ -24,6 +24,32 @@ describe('directory helpers', () => {
     assert.equal(formatAtom(0, 'Asia/Kolkata'), '1970-01-01T05:30:00+05:30');
   });
 
+  it('agrees with Intl at every instant, across transitions and in odd zones', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns', 'Europe/Dublin', 'Africa/Casablanca', 'UTC'];
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const reference = (seconds: number, timeZone: string) => {
+      const p: Record<string, string> = {};
+      if (!formats.has(timeZone)) {
+        formats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset' }));
+      }
+      const f = formats.get(timeZone)!;
+      for (const part of f.formatToParts(new Date(seconds * 1000))) p[part.type] = part.value;
+      const offset = /GMT([+-]\d{2}:\d{2})/.exec(p.timeZoneName!)?.[1] ?? '+00:00';
+      return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
+    };
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (const zone of zones) {
+      // every 7 minutes around the 2026 spring and autumn changes, and random instants 1990–2060
+      for (let t = 1774137600; t < 1775347200; t += 420) assert.equal(formatAtom(t, zone), reference(t, zone), `${zone} ${t}`);
+      for (let t = 1791763200; t < 1793577600; t += 420) assert.equal(formatAtom(t, zone), reference(t, zone), `${zone} ${t}`);
+      for (let i = 0; i < 2000; i++) {
+        const t = 631152000 + (next() % 2208988800);
+        assert.equal(formatAtom(t, zone), reference(t, zone), `${zone} ${t}`);
+      }
+    }
+  });
+
   it('computes calendar days in a zone', () => {
     assert.equal(todayIn('Pacific/Kiritimati', 1800000000), '2027-01-15');
     assert.equal(todayIn('Pacific/Pago_Pago', 1800000000), '2027-01-14');
