@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, syncIdSequences, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -79,7 +79,7 @@ export async function openStore(location: string): Promise<Store> {
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('synchronous = NORMAL');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log });
   }
 
   // Kysely looks its bookkeeping tables up by name; pin them to our schema, or a directory in
@@ -100,12 +100,26 @@ export async function openStore(location: string): Promise<Store> {
   };
 }
 
+/**
+ * Kysely prepares every SQLite statement anew; preparing is a measurable share of a request
+ * (docs/PERFORMANCE.md). Statements are reusable, so the most recent ones are kept by SQL text.
+ */
+function withStatementCache(database: SQLite.Database, size = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) cache.delete(text); // re-inserted below: the map's order is recency
+      else statement = database.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
 export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
-}
-
-/** Case-insensitive LIKE that works the same on both engines. */
-export function ilike(dialect: Dialect) {
-  return dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
 }
