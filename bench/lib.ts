@@ -8,6 +8,7 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { throwawayDatabase } from '../test/helpers/postgres.js';
 import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -77,22 +78,7 @@ export async function loadAverage(): Promise<string> {
 }
 
 /** A fresh PostgreSQL database for one benchmark, dropped by `drop`. */
-export async function pgDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `roster_bench_${prefix}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
+export const pgDatabase = (serverUrl: string, prefix: string) => throwawayDatabase(serverUrl, `bench_${prefix}`);
 
 /** The first line of a section: the day, the machine, the PostgreSQL beside it and the load. */
 export async function measuredOn(ctx: BenchContext): Promise<string> {

@@ -11,6 +11,7 @@ import { testConfig, type Config } from '../../src/config.js';
 import { DEMO_SEED } from '../../src/cli/serve.js';
 import { SCOPES } from '../../src/rest/scopes.js';
 import { readDirectoryFile, replaceDirectory, type DirectoryFile } from '../../src/state/directory-file.js';
+import type { Db } from '../../src/store/index.js';
 import { createWebhook } from '../../src/store/webhooks.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -173,4 +174,22 @@ export function toQuery(params: Record<string, unknown>, prefix = ''): string {
     else parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(v === undefined || v === null ? '' : String(v))}`);
   }
   return parts.filter(Boolean).join('&');
+}
+
+/**
+ * Every directory table as text, to compare before and after a call: a rejected write must
+ * change nothing anywhere.
+ */
+export async function directorySnapshot(db: Db): Promise<string> {
+  return JSON.stringify(
+    await Promise.all([
+      db.selectFrom('users').selectAll().orderBy('id').execute(),
+      db.selectFrom('departments').selectAll().orderBy('id').execute(),
+      db.selectFrom('user_departments').selectAll().orderBy('user_id').orderBy('department_id').execute(),
+      db.selectFrom('absences').selectAll().orderBy('id').execute(),
+      db.selectFrom('sonet_groups').selectAll().orderBy('id').execute(),
+      db.selectFrom('sonet_group_members').selectAll().orderBy('group_id').orderBy('user_id').execute(),
+      db.selectFrom('bots').selectAll().orderBy('user_id').execute(),
+    ]),
+  );
 }

@@ -1,7 +1,7 @@
 /** department.get, department.delete, department.fields over the socket, on every engine. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { directorySnapshot, engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const ids = (res: { body: any }) => (res.body.result as any[]).map((row) => Number(row.ID));
 
@@ -234,14 +234,7 @@ for (const engine of engines) {
     let snapshot: () => Promise<string>;
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
-      const db = r.roster.store.db;
-      snapshot = async () =>
-        JSON.stringify(
-          await Promise.all([
-            db.selectFrom('departments').selectAll().orderBy('id').execute(),
-            db.selectFrom('user_departments').selectAll().orderBy('user_id').orderBy('department_id').execute(),
-          ]),
-        );
+      snapshot = () => directorySnapshot(r.roster.store.db);
     });
     after(() => r.close());
 

@@ -1,7 +1,7 @@
 /** Filling the directory over REST: user.*, department.*, sonet_group.* writes (issue #2 point 5). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { directorySnapshot, engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 for (const engine of engines) {
   describe(`directory writes [${engine}]`, () => {
@@ -9,17 +9,7 @@ for (const engine of engines) {
     let snapshot: () => Promise<string>;
     before(async () => {
       r = await startRoster({ engine });
-      const db = r.roster.store.db;
-      snapshot = async () =>
-        JSON.stringify(
-          await Promise.all([
-            db.selectFrom('users').selectAll().orderBy('id').execute(),
-            db.selectFrom('departments').selectAll().orderBy('id').execute(),
-            db.selectFrom('user_departments').selectAll().orderBy('user_id').orderBy('department_id').execute(),
-            db.selectFrom('sonet_groups').selectAll().orderBy('id').execute(),
-            db.selectFrom('sonet_group_members').selectAll().orderBy('group_id').orderBy('user_id').execute(),
-          ]),
-        );
+      snapshot = () => directorySnapshot(r.roster.store.db);
     });
     after(() => r.close());
 

@@ -1,7 +1,7 @@
 /** imbot.register, imbot.unregister, imbot.bot.list over the socket, on every engine. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { directorySnapshot, engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 /** Keys of an id → value map in wire order (JSON.parse would sort integer keys). */
 const wireKeys = (text: string) => [...text.matchAll(/"(\d+)":\{"ID"/g)].map((m) => Number(m[1]));
@@ -12,16 +12,7 @@ for (const engine of engines) {
     let snapshot: () => Promise<string>;
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
-      const db = r.roster.store.db;
-      snapshot = async () =>
-        JSON.stringify(
-          await Promise.all([
-            db.selectFrom('users').selectAll().orderBy('id').execute(),
-            db.selectFrom('bots').selectAll().orderBy('user_id').execute(),
-            db.selectFrom('user_departments').selectAll().orderBy('user_id').orderBy('department_id').execute(),
-            db.selectFrom('sonet_group_members').selectAll().orderBy('group_id').orderBy('user_id').execute(),
-          ]),
-        );
+      snapshot = () => directorySnapshot(r.roster.store.db);
     });
     after(() => r.close());
 

@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.js';
+import { throwawayDatabase } from '../helpers/postgres.js';
 import { PG_URL, type Engine } from '../helpers/roster.js';
 
 export interface TempStore {
@@ -19,20 +19,8 @@ export interface TempStore {
  */
 export async function tempLocation(engine: Engine, prefix = 'st'): Promise<{ location: string; cleanup(): Promise<void> }> {
   if (engine === 'postgres') {
-    const name = `roster_${prefix}_${Math.random().toString(36).slice(2, 12)}`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`CREATE DATABASE "${name}"`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    return { location: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+    const db = await throwawayDatabase(PG_URL, prefix);
+    return { location: db.url, cleanup: db.drop };
   }
   const dir = await mkdtemp(join(tmpdir(), 'roster-state-'));
   return { location: join(dir, 'roster.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
