@@ -6,23 +6,12 @@
  * PostgreSQL server URL when one answers (ROSTER_BENCH_PG, else ROSTER_TEST_PG, else
  * postgres://postgres@127.0.0.1:5432/test) and returns the Markdown of its section.
  */
-import pg from 'pg';
 import { httpBenchmark } from './http-load.js';
 import { importBenchmark, resetBenchmark } from './import.js';
+import { postgresReachable } from '../test/helpers/postgres.js';
 import { updateDocument, type Benchmark } from './lib.js';
 
 const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark];
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const args = process.argv.slice(2);
 const writeDoc = !args.includes('--no-doc');
@@ -34,7 +23,7 @@ if (unknown.length) {
 }
 const chosen = names.length ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
 const pgCandidate = process.env.ROSTER_BENCH_PG ?? process.env.ROSTER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgUrl = (await reachable(pgCandidate)) ? pgCandidate : null;
+const pgUrl = (await postgresReachable(pgCandidate)) ? pgCandidate : null;
 if (!pgUrl) console.warn(`# PostgreSQL at ${pgCandidate} does not answer: its figures are skipped`);
 
 const sections: { name: string; title: string; body: string }[] = [];

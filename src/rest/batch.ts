@@ -169,17 +169,15 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Pr
   return { ...outcome, time: timeBlock(timing, ctx.app.config.timezone, outcome.operating) };
 }
 
+export function emptyBatchResult(): BatchResult {
+  return { result: new WireMap(), result_error: new WireMap(), result_total: new WireMap(), result_next: new WireMap(), result_time: new WireMap() };
+}
+
 /** Runs the batch; the five sections keep command order and serialise as PHP arrays do. */
 export async function runBatch(ctx: CallContext, params: Params): Promise<MethodResult> {
   const commands = readCommands(param(params, 'cmd') ?? []);
   const halt = isHalt(param(params, 'halt'));
-  const out: BatchResult = {
-    result: new WireMap(),
-    result_error: new WireMap(),
-    result_total: new WireMap(),
-    result_next: new WireMap(),
-    result_time: new WireMap(),
-  };
+  const out = emptyBatchResult();
   for (const [index, [key, text]] of commands.entries()) {
     if (index >= BATCH_MAX_LENGTH) {
       out.result_error.set(key, new RestError('ERROR_BATCH_LENGTH_EXCEEDED').toWire());

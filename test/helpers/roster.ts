@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresReachable } from './postgres.js';
 import { createRoster, type Roster } from '../../src/app.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { DEMO_SEED } from '../../src/cli/serve.js';
@@ -16,18 +17,14 @@ import { createWebhook } from '../../src/store/webhooks.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export const PG_URL = process.env.ROSTER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The messenger user object's fields in wire order (CONTRACT §4), without the optional avatar_hr. */
+export const IM_USER_KEYS = [
+  'id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'gender', 'birthday',
+  'extranet', 'network', 'bot', 'connector', 'external_auth_id', 'status', 'idle', 'last_activity_date',
+  'mobile_last_date', 'desktop_last_date', 'absent', 'departments', 'phones', 'bot_data', 'type', 'website', 'email',
+];
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const PG_URL = process.env.ROSTER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * The engines this run tests: SQLite always, PostgreSQL when it answers. Under CI=true a missing
@@ -38,7 +35,7 @@ export async function testEngines(): Promise<Engine[]> {
   const out: Engine[] = [];
   if (wanted.includes('sqlite')) out.push('sqlite');
   if (wanted.includes('postgres')) {
-    if (await postgresReachable()) out.push('postgres');
+    if (await postgresReachable(PG_URL)) out.push('postgres');
     else if (process.env.CI === 'true') throw new Error(`CI=true but PostgreSQL at ${PG_URL} is not reachable`);
     else console.warn(`# PostgreSQL at ${PG_URL} is not reachable: its suites are skipped (they never are under CI=true)`);
   }

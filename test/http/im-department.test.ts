@@ -1,13 +1,8 @@
 /** im.department.get, .managers.get, .employees.get and the colleagues alias, on the demo company. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { engines, IM_USER_KEYS, startRoster, type TestRoster } from '../helpers/roster.js';
 
-const USER_KEYS = [
-  'id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'gender', 'birthday',
-  'extranet', 'network', 'bot', 'connector', 'external_auth_id', 'status', 'idle', 'last_activity_date',
-  'mobile_last_date', 'desktop_last_date', 'absent', 'departments', 'phones', 'bot_data', 'type', 'website', 'email',
-];
 
 const INVALID_FORMAT = { error: 'INVALID_FORMAT', error_description: 'A wrong format for the ID field is passed' };
 const ID_EMPTY = { error: 'ID_EMPTY', error_description: 'Department ID can\'t be empty' };
@@ -90,7 +85,7 @@ for (const engine of engines) {
         const res = await r.call('im.department.get', { ID: [3, 12, 13], USER_DATA: 'Y' });
         const [sales, support, research] = res.body.result;
         assert.deepEqual(Object.keys(sales), ['id', 'name', 'full_name', 'manager_user_id', 'manager_user_data']);
-        assert.deepEqual(Object.keys(sales.manager_user_data), USER_KEYS);
+        assert.deepEqual(Object.keys(sales.manager_user_data), IM_USER_KEYS);
         assert.equal(sales.manager_user_data.id, 3);
         assert.deepEqual(sales.manager_user_data, (await r.call('im.user.get', { ID: 3 })).body.result);
         assert.equal(support.manager_user_id, 0);
@@ -152,7 +147,7 @@ for (const engine of engines) {
         const res = await r.call('im.department.managers.get', { ID: [4, 12], USER_DATA: 'Y' });
         assert.deepEqual(Object.keys(res.body.result), ['4']);
         assert.equal(res.body.result['4'].length, 1);
-        assert.deepEqual(Object.keys(res.body.result['4'][0]), USER_KEYS);
+        assert.deepEqual(Object.keys(res.body.result['4'][0]), IM_USER_KEYS);
         assert.equal(res.body.result['4'][0].id, 4);
       });
 
@@ -199,7 +194,7 @@ for (const engine of engines) {
       it('gives user objects with USER_DATA=Y', async () => {
         const res = await r.call('im.department.employees.get', { ID: [9, 13], USER_DATA: 'Y' });
         assert.deepEqual(res.body.result['9'].map((u: any) => u.id), [9, 34, 35, 36, 57]);
-        for (const u of res.body.result['9']) assert.deepEqual(Object.keys(u), USER_KEYS);
+        for (const u of res.body.result['9']) assert.deepEqual(Object.keys(u), IM_USER_KEYS);
         assert.deepEqual(res.body.result['13'], []);
       });
 

@@ -8,13 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_SEED } from '../../src/cli/serve.js';
 import { readDirectoryFile, type DirectoryFile } from '../../src/state/directory-file.js';
-import { engines, startRoster, type Reply, type TestRoster } from '../helpers/roster.js';
+import { engines, IM_USER_KEYS, startRoster, type Reply, type TestRoster } from '../helpers/roster.js';
 
-const USER_KEYS = [
-  'id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'gender', 'birthday',
-  'extranet', 'network', 'bot', 'connector', 'external_auth_id', 'status', 'idle', 'last_activity_date',
-  'mobile_last_date', 'desktop_last_date', 'absent', 'departments', 'phones', 'bot_data', 'type', 'website', 'email',
-];
 
 const FIND_SHORT = { error: 'FIND_SHORT', error_description: 'Too short a search phrase.' };
 const PAGERS = Array.from({ length: 57 }, (_, i) => 100 + i);
@@ -183,7 +178,7 @@ for (const engine of engines) {
     it('gives full user objects, dates not swapped, avatar_hr only with AVATAR_HR=Y', async () => {
       const res = await search({ FIND: 'müller' });
       for (const id of ['13', '71']) {
-        assert.deepEqual(Object.keys(res.body.result[id]), USER_KEYS);
+        assert.deepEqual(Object.keys(res.body.result[id]), IM_USER_KEYS);
         assert.deepEqual(res.body.result[id], (await r.call('im.user.get', { ID: id })).body.result);
       }
       assert.equal(res.body.result['71'].last_activity_date, '2026-11-20T11:00:00+01:00');
@@ -365,7 +360,7 @@ for (const engine of engines) {
         { id: 13, name: 'Paging Pool (100%)', full_name: 'Paging Pool (100%) / Company', manager_user_id: 0, manager_user_data: null },
       ]);
       const headed = await search({ FIND: 'отдел', USER_DATA: 'Y' });
-      assert.deepEqual(Object.keys(headed.body.result[0].manager_user_data), USER_KEYS);
+      assert.deepEqual(Object.keys(headed.body.result[0].manager_user_data), IM_USER_KEYS);
       assert.equal(headed.body.result[0].manager_user_data.id, 70);
     });
 

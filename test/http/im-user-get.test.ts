@@ -1,13 +1,8 @@
 /** im.user.get and im.revision.get over the socket, on the demo company. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { engines, IM_USER_KEYS, startRoster, type TestRoster } from '../helpers/roster.js';
 
-const USER_KEYS = [
-  'id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'gender', 'birthday',
-  'extranet', 'network', 'bot', 'connector', 'external_auth_id', 'status', 'idle', 'last_activity_date',
-  'mobile_last_date', 'desktop_last_date', 'absent', 'departments', 'phones', 'bot_data', 'type', 'website', 'email',
-];
 
 const ID_EMPTY = { error: 'ID_EMPTY', error_description: 'User ID can\'t be empty' };
 const NOT_EXISTS = { error: 'USER_NOT_EXISTS', error_description: 'User is not exists' };
@@ -28,7 +23,7 @@ for (const engine of engines) {
     it('returns the user object for ID, fields in contract order', async () => {
       const res = await r.call('im.user.get', { ID: 5 });
       assert.equal(res.status, 200);
-      assert.deepEqual(Object.keys(res.body.result), USER_KEYS);
+      assert.deepEqual(Object.keys(res.body.result), IM_USER_KEYS);
       assert.equal(res.body.result.id, 5);
       assert.equal(res.body.result.name, 'Mateo García');
       assert.equal('total' in res.body || 'next' in res.body, false);

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { engines, IM_USER_KEYS, startRoster, type TestRoster } from '../helpers/roster.js';
 
-const USER_KEYS = [
-  'id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'gender', 'birthday',
-  'extranet', 'network', 'bot', 'connector', 'external_auth_id', 'status', 'idle', 'last_activity_date',
-  'mobile_last_date', 'desktop_last_date', 'absent', 'departments', 'phones', 'bot_data', 'type', 'website', 'email',
-];
 
 /** Keys of the id → user map in wire order (JSON.parse would sort integer keys). */
 const wireKeys = (text: string) => [...text.matchAll(/"(\d+)":(?:\{"id"|null)/g)].map((m) => m[1]);
@@ -24,7 +19,7 @@ for (const engine of engines) {
       assert.equal(res.status, 200);
       assert.deepEqual(wireKeys(res.text), ['5', '4']);
       const u = res.body.result['5'];
-      assert.deepEqual(Object.keys(u), USER_KEYS);
+      assert.deepEqual(Object.keys(u), IM_USER_KEYS);
       assert.equal(u.id, 5);
       assert.equal(u.name, 'Mateo García');
       assert.equal(u.first_name, 'Mateo');

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isHalt, readCommands, resolveReference, substitute, type BatchResult } from '../../src/rest/batch.js';
+import { emptyBatchResult, isHalt, readCommands, resolveReference, substitute, type BatchResult } from '../../src/rest/batch.js';
 import { RestError } from '../../src/rest/errors.js';
 import { WireMap } from '../../src/rest/wire-map.js';
 
 function gathered(): BatchResult {
-  const out: BatchResult = {
-    result: new WireMap(),
-    result_error: new WireMap(),
-    result_total: new WireMap(),
-    result_next: new WireMap(),
-    result_time: new WireMap(),
-  };
+  const out = emptyBatchResult();
   out.result.set('page', Array.from({ length: 50 }, (_, i) => ({ ID: String(i + 101), NAME: `n${i}` })));
   out.result.set('users', WireMap.from([[5, { id: 5, departments: [3, 4] }], [7, null]]));
   out.result.set('me', { ID: '1', ADMIN: true });
