@@ -30,6 +30,17 @@ const CONTRACT_DIFFERENCES: readonly [string, string, string][] = [
   ['a headless department\'s `manager_user_data` is the caller', '`null`', 'upstream bug'],
 ];
 
+/** Transport-level choices that belong to no single method. */
+const WIRE_DIFFERENCES: readonly [string, string, string][] = [
+  ['every auth error is HTTP 401 (source); the docs say 403 for some', '401 `NO_AUTH_FOUND`, `INVALID_CREDENTIALS`, `expired_token`, `invalid_token`; 403 `insufficient_scope`, `ACCESS_DENIED`', 'CONTRACT §7: the statuses SDKs branch on'],
+  ['webhooks over http answer `INVALID_REQUEST` "Https required."', 'http and https both served (`--tls`)', 'local development; b24jssdk and b24pysdk get https'],
+  ['`/`, `<`, `>`, `&`, quotes escaped in JSON strings (`\\/`, `\\u003C`)', 'plain JSON escaping', 'the same values to every JSON parser'],
+  ['an oversized request fails in the web server, often as HTML', '413 `PAYLOAD_TOO_LARGE` (body over `--body-limit`), 431 `HEADERS_TOO_LARGE` (URL and headers over 16 KiB), 400 `BAD_REQUEST`, all JSON', 'clients parse every answer as JSON'],
+  ['no limit on ids per call', 'at most `--max-ids` (default 1000), else `INVALID_FORMAT` saying so', 'bounded work per request'],
+  ['the request-rate bucket is per portal (and caller IP)', 'per credential: a webhook, or an OAuth application', 'one directory serves many independent integrations'],
+  ['operating time ignores calls under 0.1 s', 'every call counts', 'a small `--operating-budget` is testable'],
+];
+
 const LIST_STYLES: Record<MethodDefinition['list'], string> = {
   none: '—',
   standard: 'start/next, 50',
@@ -87,6 +98,10 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
     '### Across methods (CONTRACT §9)',
     '',
     table(['upstream behaviour', 'Roster', 'why'], CONTRACT_DIFFERENCES.map((row) => [...row])),
+    '',
+    '### The wire',
+    '',
+    table(['upstream behaviour', 'Roster', 'why'], WIRE_DIFFERENCES.map((row) => [...row])),
     '',
     '### Per method',
     '',
