@@ -67,6 +67,8 @@ export interface TestRoster {
   admin: string;
   /** a new webhook base URL for the user with the scopes */
   hook(userId: number, scopes?: string[]): Promise<string>;
+  /** the user's `im` webhook base URL, created on first use and reused */
+  as(userId: number): Promise<string>;
   call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<Reply>;
   /** raw request to a path on the server */
   fetch(path: string, init?: RequestInit): Promise<Reply>;
@@ -123,6 +125,11 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     return `${url}/rest/${userId}/${secret}/`;
   };
   const admin = await hook(1);
+  const imHooks = new Map<number, Promise<string>>();
+  const as = (userId: number) => {
+    if (!imHooks.has(userId)) imHooks.set(userId, hook(userId, ['im']));
+    return imHooks.get(userId)!;
+  };
   const request = async (target: string, init?: RequestInit): Promise<Reply> => {
     const res = await fetch(target, init);
     const text = await res.text();
@@ -140,6 +147,7 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     url,
     admin,
     hook,
+    as,
     call(method, params = {}, o = {}) {
       const base = `${o.hook ?? admin}${method}`;
       const as = o.as ?? 'json';

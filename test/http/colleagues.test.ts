@@ -8,12 +8,7 @@ const ALL_HEADS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 for (const engine of engines) {
   describe(`im.department.colleagues.list [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
-    const all = async (userId: number) => (await r.call('im.department.colleagues.list', { LIMIT: 50 }, { hook: await as(userId) })).body;
+    const all = async (userId: number) => (await r.call('im.department.colleagues.list', { LIMIT: 50 }, { hook: await r.as(userId) })).body;
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
     });
@@ -40,7 +35,7 @@ for (const engine of engines) {
     });
 
     it('pages with OFFSET/LIMIT, start, clamping; following next visits every colleague once', async () => {
-      const hook = await as(7);
+      const hook = await r.as(7);
       const everything = (await all(7)).result as number[];
       for (const limit of [1, 5, 7, 50]) {
         const seen: number[] = [];
@@ -75,7 +70,7 @@ for (const engine of engines) {
     });
 
     it('with USER_DATA=Y returns user objects in the same order', async () => {
-      const hook = await as(13);
+      const hook = await r.as(13);
       const res = await r.call('im.department.colleagues.list', { USER_DATA: 'Y', LIMIT: 3 }, { hook });
       assert.deepEqual(res.body.result.map((u: any) => u.id), [4, 12, 14]);
       assert.equal(res.body.result[0].name, 'Sofia Rossi');
@@ -88,7 +83,7 @@ for (const engine of engines) {
     });
 
     it('answers the seed example {USER_DATA: "Y"} from a restCommand-style form post', async () => {
-      const res = await r.call('im.department.colleagues.list', { USER_DATA: 'Y' }, { hook: await as(13), as: 'form' });
+      const res = await r.call('im.department.colleagues.list', { USER_DATA: 'Y' }, { hook: await r.as(13), as: 'form' });
       assert.equal(res.status, 200);
       assert.equal(res.body.result.length, 7);
       assert.equal(res.body.total, 7);
@@ -96,7 +91,7 @@ for (const engine of engines) {
 
     it('refuses extranet users and bots with 403 ACCESS_ERROR before reading parameters', async () => {
       for (const userId of [59, 61]) {
-        const res = await r.call('im.department.colleagues.list', { LIMIT: { bad: true } }, { hook: await as(userId) });
+        const res = await r.call('im.department.colleagues.list', { LIMIT: { bad: true } }, { hook: await r.as(userId) });
         assert.equal(res.status, 403);
         assert.deepEqual(res.body, { error: 'ACCESS_ERROR', error_description: 'Only intranet users have access to this method.' });
       }
@@ -104,19 +99,19 @@ for (const engine of engines) {
 
     it('follows a move to another department at once', async () => {
       assert.equal((await r.call('user.update', { ID: 50, UF_DEPARTMENT: [12] })).status, 200);
-      const body = (await r.call('im.department.colleagues.list', {}, { hook: await as(50) })).body;
+      const body = (await r.call('im.department.colleagues.list', {}, { hook: await r.as(50) })).body;
       assert.deepEqual(body.result, [46, 47, 48, 49, 58]);
     });
 
     it('gives a user without departments an empty list', async () => {
       await r.roster.store.db.deleteFrom('user_departments').where('user_id', '=', 51).execute();
-      const body = (await r.call('im.department.colleagues.list', {}, { hook: await as(51) })).body;
+      const body = (await r.call('im.department.colleagues.list', {}, { hook: await r.as(51) })).body;
       assert.deepEqual(body.result, []);
       assert.equal(body.total, 0);
     });
 
     it('touches the store a fixed number of times whatever the page size', async () => {
-      const hook = await as(7);
+      const hook = await r.as(7);
       const count = async (LIMIT: number) => {
         const before = r.queryCount();
         await r.call('im.department.colleagues.list', { LIMIT, USER_DATA: 'Y' }, { hook });

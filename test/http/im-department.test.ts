@@ -20,11 +20,6 @@ const NO_IDS: unknown[] = ['5', 5, 'abc', '', [], [0], [-1], ['abc'], '[]', '{}'
 for (const engine of engines) {
   describe(`im.department.* [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
       // an empty department, without head or members, under Engineering
@@ -40,7 +35,7 @@ for (const engine of engines) {
         for (const userId of [59, 60, 61]) {
           for (const method of methods) {
             for (const params of [{ ID: [1] }, {}, { ID: { a: [[1]] }, USER_DATA: ['Y'] }]) {
-              const res = await r.call(method, params, { hook: await as(userId) });
+              const res = await r.call(method, params, { hook: await r.as(userId) });
               assert.equal(res.status, 403, `${method} as ${userId}`);
               assert.deepEqual(res.body, ACCESS_ERROR);
             }
@@ -50,7 +45,7 @@ for (const engine of engines) {
 
       it('serves intranet users who are not administrators', async () => {
         for (const method of methods) {
-          const res = await r.call(method, { ID: [3] }, { hook: await as(13) });
+          const res = await r.call(method, { ID: [3] }, { hook: await r.as(13) });
           assert.equal(res.status, 200, method);
         }
       });
@@ -231,8 +226,8 @@ for (const engine of engines) {
     describe('im.department.colleagues.get', () => {
       it('is the private alias of im.department.colleagues.list', async () => {
         for (const params of [{}, { LIMIT: 3, OFFSET: 2 }, { USER_DATA: 'Y' }]) {
-          const a = await r.call('im.department.colleagues.list', params, { hook: await as(13) });
-          const b = await r.call('im.department.colleagues.get', params, { hook: await as(13) });
+          const a = await r.call('im.department.colleagues.list', params, { hook: await r.as(13) });
+          const b = await r.call('im.department.colleagues.get', params, { hook: await r.as(13) });
           assert.deepEqual(b.body.result, a.body.result);
           assert.equal(b.body.total, a.body.total);
           assert.equal(b.body.next, a.body.next);

@@ -64,15 +64,10 @@ function wireIds(res: Reply): number[] {
 for (const engine of engines) {
   describe(`im.search.user.list [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
     const search = (params: Record<string, unknown>, hook?: string, method = 'im.search.user.list') =>
       r.call(method, { LIMIT: 50, ...params }, { hook });
     const found = async (FIND: unknown, userId = 1) => {
-      const res = await search({ FIND }, await as(userId));
+      const res = await search({ FIND }, await r.as(userId));
       assert.equal(res.status, 200, `${JSON.stringify(FIND)}: ${res.text.slice(0, 200)}`);
       const ids = wireIds(res);
       assert.equal(res.body.total, ids.length, `${JSON.stringify(FIND)}: total counts what is returned`);
@@ -154,7 +149,7 @@ for (const engine of engines) {
     it('leaves extranet users out for intranet callers, in the total too', async () => {
       for (const userId of [1, 13, 61]) {
         for (const find of ['morgan', 'lee', 'jordan', 'colin', 'integration', 'contractor']) {
-          const res = await search({ FIND: find }, await as(userId));
+          const res = await search({ FIND: find }, await r.as(userId));
           assert.equal(res.body.total, 0, `${find} as ${userId}`);
           assert.equal(res.text.startsWith('{"result":[],"total":0,'), true);
         }
@@ -309,14 +304,9 @@ for (const engine of engines) {
 
   describe(`im.search.department.list [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
     const ALL = [1, 2, 3, 4, 5, 14, 6, 7, 8, 9, 10, 11, 12, 13];
     const search = async (params: Record<string, unknown>, userId = 1, method = 'im.search.department.list') => {
-      const res = await r.call(method, { LIMIT: 50, ...params }, { hook: await as(userId) });
+      const res = await r.call(method, { LIMIT: 50, ...params }, { hook: await r.as(userId) });
       assert.equal(res.status, 200, `${JSON.stringify(params)}: ${res.text.slice(0, 200)}`);
       return res;
     };
@@ -392,7 +382,7 @@ for (const engine of engines) {
     it('answers FIND_SHORT without FIND, ERROR_ARGUMENT for a list or an over-long FIND', async () => {
       for (const params of [{}, { FIND: null }, { USER_DATA: 'Y' }]) {
         for (const userId of [1, 59]) {
-          const res = await r.call('im.search.department.list', params, { hook: await as(userId) });
+          const res = await r.call('im.search.department.list', params, { hook: await r.as(userId) });
           assert.equal(res.status, 400);
           assert.deepEqual(res.body, FIND_SHORT);
         }

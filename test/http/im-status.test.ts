@@ -11,12 +11,7 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 for (const engine of engines) {
   describe(`im.user.status.* [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
-    const statusOf = async (userId: number) => (await r.call('im.user.status.get', {}, { hook: await as(userId) })).body.result;
+    const statusOf = async (userId: number) => (await r.call('im.user.status.get', {}, { hook: await r.as(userId) })).body.result;
     const userOf = async (userId: number) => (await r.call('im.user.get', { ID: userId })).body.result;
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
@@ -27,13 +22,13 @@ for (const engine of engines) {
       assert.equal(await statusOf(13), 'online');
       assert.equal(await statusOf(6), 'dnd');
       assert.equal(await statusOf(23), 'break');
-      const res = await r.call('im.user.status.get', { STATUS: 'away', ID: 6 }, { hook: await as(12) });
+      const res = await r.call('im.user.status.get', { STATUS: 'away', ID: 6 }, { hook: await r.as(12) });
       assert.equal(res.status, 200);
       assert.equal(res.body.result, 'away');
     });
 
     it('status.set stores each allowed status, shown by status.get and in the user object', async () => {
-      const hook = await as(14);
+      const hook = await r.as(14);
       for (const STATUS of ['dnd', 'away', 'break', 'online']) {
         const res = await r.call('im.user.status.set', { STATUS }, { hook });
         assert.equal(res.status, 200);
@@ -44,7 +39,7 @@ for (const engine of engines) {
     });
 
     it('reads STATUS in any letter case, key and transport', async () => {
-      const hook = await as(15);
+      const hook = await r.as(15);
       for (const [params, as, expected] of [
         [{ STATUS: 'DND' }, 'json', 'dnd'],
         [{ status: 'Away' }, 'form', 'away'],
@@ -58,7 +53,7 @@ for (const engine of engines) {
     });
 
     it('refuses anything else with STATUS_ERROR and changes nothing', async () => {
-      const hook = await as(16);
+      const hook = await r.as(16);
       await r.call('im.user.status.set', { STATUS: 'away' }, { hook });
       const huge = 'dnd'.repeat(100000);
       for (const params of [
@@ -78,7 +73,7 @@ for (const engine of engines) {
     });
 
     it('idle.start marks the user idle AGO minutes ago, 10 by default', async () => {
-      const hook = await as(17);
+      const hook = await r.as(17);
       for (const [params, minutes] of [
         [{}, 10],
         [{ AGO: null }, 10],
@@ -100,7 +95,7 @@ for (const engine of engines) {
     });
 
     it('idle.start makes AGO below one minute (or unreadable) one minute', async () => {
-      const hook = await as(18);
+      const hook = await r.as(18);
       for (const [params, as] of [
         [{ AGO: 0 }, 'json'], [{ AGO: -5 }, 'json'], [{ AGO: 'abc' }, 'json'], [{ AGO: '' }, 'form'],
         [{ AGO: false }, 'json'], [{ AGO: [] }, 'json'], [{ AGO: { a: 30 } }, 'json'], [{ AGO: ['30'] }, 'form'],
@@ -114,7 +109,7 @@ for (const engine of engines) {
     });
 
     it('idle.start keeps an absurd AGO to a real date, never before 1970', async () => {
-      const hook = await as(19);
+      const hook = await r.as(19);
       for (const AGO of [1e12, '99999999999999999999', Number.MAX_SAFE_INTEGER * 4, 1e300]) {
         const res = await r.call('im.user.status.idle.start', { AGO }, { hook });
         assert.equal(res.status, 200, String(AGO));
@@ -124,9 +119,9 @@ for (const engine of engines) {
     });
 
     it('idle.end and status.set clear the idle date; neither touches anyone else', async () => {
-      const hook = await as(20);
+      const hook = await r.as(20);
       await r.call('im.user.status.idle.start', {}, { hook });
-      await r.call('im.user.status.idle.start', {}, { hook: await as(21) });
+      await r.call('im.user.status.idle.start', {}, { hook: await r.as(21) });
       const res = await r.call('im.user.status.idle.end', { AGO: 5, garbage: [1] }, { hook });
       assert.equal(res.body.result, true);
       assert.equal((await userOf(20)).idle, false);
@@ -144,7 +139,7 @@ for (const engine of engines) {
     });
 
     it('a refused status.set leaves idleness as it was', async () => {
-      const hook = await as(22);
+      const hook = await r.as(22);
       await r.call('im.user.status.idle.start', { AGO: 3 }, { hook });
       const idle = (await userOf(22)).idle;
       await r.call('im.user.status.set', { STATUS: 'gone' }, { hook });
@@ -153,7 +148,7 @@ for (const engine of engines) {
 
     it('works for extranet users and bots on their own status', async () => {
       for (const userId of [59, 61]) {
-        const hook = await as(userId);
+        const hook = await r.as(userId);
         assert.equal((await r.call('im.user.status.set', { STATUS: 'away' }, { hook })).body.result, true);
         assert.equal(await statusOf(userId), 'away');
         assert.equal((await r.call('im.user.status.idle.start', {}, { hook })).body.result, true);
@@ -162,7 +157,7 @@ for (const engine of engines) {
     });
 
     it('status.get sees a status.set made earlier in the same batch', async () => {
-      const hook = await as(24);
+      const hook = await r.as(24);
       const res = await r.call('batch', { cmd: { a: 'im.user.status.set?STATUS=break', b: 'im.user.status.get' } }, { hook });
       assert.equal(res.status, 200);
       assert.equal(res.body.result.result.b, 'break');

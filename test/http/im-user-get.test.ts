@@ -10,11 +10,6 @@ const NOT_EXISTS = { error: 'USER_NOT_EXISTS', error_description: 'User is not e
 for (const engine of engines) {
   describe(`im.user.get [${engine}]`, () => {
     let r: TestRoster;
-    const hooks = new Map<number, string>();
-    const as = async (userId: number) => {
-      if (!hooks.has(userId)) hooks.set(userId, await r.hook(userId, ['im']));
-      return hooks.get(userId)!;
-    };
     before(async () => {
       r = await startRoster({ engine, seed: 'demo' });
     });
@@ -39,7 +34,7 @@ for (const engine of engines) {
     it('without ID (or with ID null) returns the current user', async () => {
       assert.equal((await r.call('im.user.get', {})).body.result.id, 1);
       assert.equal((await r.call('im.user.get', { ID: null })).body.result.id, 1);
-      assert.equal((await r.call('im.user.get', {}, { hook: await as(13) })).body.result.id, 13);
+      assert.equal((await r.call('im.user.get', {}, { hook: await r.as(13) })).body.result.id, 13);
     });
 
     it('reads ID with intval from any transport and any key case', async () => {
@@ -86,17 +81,17 @@ for (const engine of engines) {
     });
 
     it('lets an intranet user read inactive users, bots and extranet users', async () => {
-      const inactive = await r.call('im.user.get', { ID: 45 }, { hook: await as(13) });
+      const inactive = await r.call('im.user.get', { ID: 45 }, { hook: await r.as(13) });
       assert.equal(inactive.body.result.active, false);
-      const bot = await r.call('im.user.get', { ID: 61 }, { hook: await as(13) });
+      const bot = await r.call('im.user.get', { ID: 61 }, { hook: await r.as(13) });
       assert.equal(bot.body.result.bot, true);
       assert.equal(bot.body.result.bot_data.code, 'helpdesk');
-      const extranet = await r.call('im.user.get', { ID: 59 }, { hook: await as(13) });
+      const extranet = await r.call('im.user.get', { ID: 59 }, { hook: await r.as(13) });
       assert.equal(extranet.body.result.type, 'extranet');
     });
 
     it('shows an extranet user themself and their group members, and nobody else', async () => {
-      const hook = await as(59);
+      const hook = await r.as(59);
       for (const ID of [undefined, 59, 60, 7, 23]) {
         const res = await r.call('im.user.get', ID === undefined ? {} : { ID }, { hook });
         assert.equal(res.status, 200, String(ID));
@@ -105,7 +100,7 @@ for (const engine of engines) {
     });
 
     it('answers a hidden id exactly as a nonexistent one: no existence oracle', async () => {
-      const hook = await as(59);
+      const hook = await r.as(59);
       const hidden = await r.call('im.user.get', { ID: 2 }, { hook });
       const missing = await r.call('im.user.get', { ID: 999999 }, { hook });
       assert.equal(hidden.status, 400);
@@ -115,7 +110,7 @@ for (const engine of engines) {
     });
 
     it('serves bots as callers like intranet users', async () => {
-      const res = await r.call('im.user.get', { ID: 2 }, { hook: await as(61) });
+      const res = await r.call('im.user.get', { ID: 2 }, { hook: await r.as(61) });
       assert.equal(res.body.result.id, 2);
     });
 
