@@ -102,7 +102,7 @@ const end = (name: string) => `<!-- /bench:${name} -->`;
 
 const PREAMBLE = `# Performance
 
-Figures measured by \`npm run bench\` (bench/run.ts, about 5 minutes), which rewrites the
+Figures measured by \`npm run bench\` (bench/run.ts, about 5½ minutes), which rewrites the
 sections of the benchmarks it runs and leaves the others as they are. Name benchmarks to run
 only those: \`npm run bench -- http\` (HTTP load), \`npm run bench -- import\` (import and
 export), \`npm run bench -- reset\`, or several at once; \`--no-doc\` prints the sections
