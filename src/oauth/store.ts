@@ -160,7 +160,3 @@ export async function useRefreshToken(db: Db, refreshToken: string, appId: numbe
     .returningAll()
     .executeTakeFirst();
 }
-
-export function findAccessToken(db: Db, accessToken: string): Promise<OAuthTokenRow | undefined> {
-  return oauthDb(db).selectFrom('oauth_tokens').selectAll().where('access_hash', '=', hashToken(accessToken)).executeTakeFirst();
-}
