@@ -1,3 +1,4 @@
+import { clock } from '../clock.js';
 /**
  * Dates on the wire: ISO 8601 with the numeric offset of the server's configured time zone
  * (`2018-01-29T17:35:31+03:00`), as PHP's date('c') prints them.
@@ -82,7 +83,7 @@ export function atomOrFalse(unixSeconds: number | null | undefined, timeZone: st
 }
 
 /** Today's calendar date in the time zone, `YYYY-MM-DD`. */
-export function todayIn(timeZone: string, nowSeconds = Date.now() / 1000): string {
+export function todayIn(timeZone: string, nowSeconds = clock.seconds()): string {
   const p = parts(nowSeconds, timeZone);
   return `${p.year}-${p.month}-${p.day}`;
 }

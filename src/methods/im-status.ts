@@ -3,6 +3,7 @@ import { RestError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { setIdle, setStatus, statusOf, STATUSES, type Status } from '../store/presence.js';
+import { clock } from '../clock.js';
 
 /** STATUS: one of the four, in any letter case; anything else, a list or nothing is STATUS_ERROR. */
 function readStatus(p: Params): Status {
@@ -56,7 +57,7 @@ export const imStatusMethods: MethodDefinition[] = [
     summary: 'Marks the current user idle since AGO minutes ago (default 10, at least 1)',
     differences: ['AGO is capped at the minutes since 1970-01-01, so the idle date is always a real date.'],
     handler: async (ctx: CallContext, p: Params) => {
-      await setIdle(ctx.app.store.db, ctx.caller.user.id, idleSince(p, Math.floor(Date.now() / 1000)));
+      await setIdle(ctx.app.store.db, ctx.caller.user.id, idleSince(p, clock.unix()));
       return { result: true };
     },
   },

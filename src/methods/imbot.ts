@@ -12,6 +12,7 @@ import { botCodeTaken, deleteBot, findBot, insertBot, listBots } from '../store/
 import { inTransaction } from '../store/index.js';
 import { emailOwner } from '../store/users.js';
 import { requireAdmin } from './access.js';
+import { clock } from '../clock.js';
 
 /** imbot.register's TYPE letters and the bot types upstream's bot_data reports for them. */
 export const BOT_TYPES: Readonly<Record<string, string>> = { B: 'bot', H: 'human', N: 'network', O: 'openline', S: 'supervisor' };
@@ -124,7 +125,7 @@ export const imbotMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'register bots');
       const input = readBotInput(p);
-      const now = Math.floor(Date.now() / 1000);
+      const now = clock.unix();
       const id = await inTransaction(ctx.app.store.db, async (trx) => {
         if (await botCodeTaken(trx, input.code)) {
           throw argumentError('CODE', `CODE_ERROR: a bot with CODE ${JSON.stringify(input.code)} is already registered`);

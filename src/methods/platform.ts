@@ -4,6 +4,7 @@ import { batchMethod } from '../rest/batch.js';
 import type { CallContext } from '../rest/context.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { appMethods } from './app.js';
+import { clock } from '../clock.js';
 
 export const platformMethods: MethodDefinition[] = [
   {
@@ -11,7 +12,7 @@ export const platformMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'The server\'s current time, ISO 8601 in its time zone',
-    handler: (ctx: CallContext) => ({ result: formatAtom(Date.now() / 1000, ctx.app.config.timezone) }),
+    handler: (ctx: CallContext) => ({ result: formatAtom(clock.seconds(), ctx.app.config.timezone) }),
   },
   {
     name: 'profile',

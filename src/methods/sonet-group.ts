@@ -13,6 +13,7 @@ import { addGroupMembers, groupIdsExisting, insertGroup, removeGroupMembers } fr
 import { inTransaction } from '../store/index.js';
 import { userIdsExisting } from '../store/users.js';
 import { requireAdmin } from './access.js';
+import { clock } from '../clock.js';
 
 const grantedBy = ['sonet_group', 'sonet'];
 
@@ -30,7 +31,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
       if (!name) throw argumentError('NAME', 'NAME is required');
       const description = text(p, 'DESCRIPTION', 10000) ?? '';
       const id = await inTransaction(ctx.app.store.db, (trx) =>
-        insertGroup(trx, { name, description, owner_id: ctx.caller.user.id }, Math.floor(Date.now() / 1000)),
+        insertGroup(trx, { name, description, owner_id: ctx.caller.user.id }, clock.unix()),
       );
       return { result: id };
     },
@@ -52,7 +53,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
         const existing = await userIdsExisting(trx, userIds);
         const missing = userIds.filter((id) => !existing.has(id));
         if (missing.length) throw argumentError('USER_ID', `Wrong user IDs: ${missing.slice(0, 20).join(', ')} do not exist`);
-        return addGroupMembers(trx, groupId, userIds, Math.floor(Date.now() / 1000));
+        return addGroupMembers(trx, groupId, userIds, clock.unix());
       });
       return { result: added.map(String) };
     },

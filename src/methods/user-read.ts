@@ -8,6 +8,7 @@ import { argumentError, RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
 import { listUsers, userFields, userWithDepartments } from '../store/user-list.js';
+import { clock } from '../clock.js';
 
 /** Every user read is open to the full scope and to both reduced ones (user-scope.md). */
 const grantedBy = ['user', 'user_basic', 'user_brief'];
@@ -69,7 +70,7 @@ async function listMethod(ctx: CallContext, p: Params, mode: 'get' | 'search'): 
     timeZone: ctx.app.config.timezone,
   });
   const page = standardPage(ctx.start);
-  const now = Math.floor(Date.now() / 1000);
+  const now = clock.unix();
   const { rows, total } = await listUsers(ctx.app.store.db, ctx.app.store.dialect, {
     viewer: ctx.caller.viewer,
     conditions,
@@ -132,7 +133,7 @@ export const userReadMethods: MethodDefinition[] = [
       const row = await userWithDepartments(ctx.app.store.db, ctx.caller.user.id);
       // the caller was just authenticated; a concurrent delete is the only way to get here
       if (!row) throw new RestError('NO_AUTH_FOUND');
-      const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now: Math.floor(Date.now() / 1000) };
+      const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now: clock.unix() };
       return { result: presentUserRow(row, opts, visibleUserFields(ctx.caller.credential.scopes)) };
     },
   },

@@ -8,6 +8,7 @@ import { addGroupMembers, groupIdsExisting } from '../store/groups.js';
 import { inTransaction, type Db } from '../store/index.js';
 import { emailOwner, findUser, insertUser, setUserDepartments, updateUser } from '../store/users.js';
 import { requireAdmin } from './access.js';
+import { clock } from '../clock.js';
 
 async function checkReferences(db: Db, departments?: number[], groups?: number[]) {
   if (departments?.length) {
@@ -45,7 +46,7 @@ export const userWriteMethods: MethodDefinition[] = [
       requireAdmin(ctx, 'add users');
       const input = readUserInput(p, 'add');
       const db = ctx.app.store.db;
-      const now = Math.floor(Date.now() / 1000);
+      const now = clock.unix();
       const id = await inTransaction(db, async (trx) => {
         const login = input.columns.login ?? input.columns.email!;
         await checkUnique(trx, input.columns.email, login);
@@ -91,9 +92,9 @@ export const userWriteMethods: MethodDefinition[] = [
         }
         await checkUnique(trx, input.columns.email, input.columns.login, id);
         await checkReferences(trx, input.departments, input.groups);
-        await updateUser(trx, id, { ...input.columns, timestamp_x: Math.floor(Date.now() / 1000) });
+        await updateUser(trx, id, { ...input.columns, timestamp_x: clock.unix() });
         if (input.departments !== undefined) await setUserDepartments(trx, id, input.departments);
-        if (input.groups?.length) for (const g of input.groups) await addGroupMembers(trx, g, [id], Math.floor(Date.now() / 1000));
+        if (input.groups?.length) for (const g of input.groups) await addGroupMembers(trx, g, [id], clock.unix());
       });
       return { result: true };
     },

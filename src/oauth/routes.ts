@@ -22,6 +22,7 @@ import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from './schema.js';
 import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
+import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
@@ -155,7 +156,7 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
   const failures = `signin:${login.toLowerCase().slice(0, 320)}`;
   const failed = await app.limits?.backend.operating(failures, 0).catch(() => undefined);
   if (failed && failed.total >= MAX_FAILED_SIGN_INS) {
-    const minutes = Math.max(1, Math.ceil((failed.resetAt - Date.now() / 1000) / 60));
+    const minutes = Math.max(1, Math.ceil((failed.resetAt - clock.seconds()) / 60));
     return again(429, `Too many failed sign-ins for this login. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, cookieCsrf);
   }
   const user = await findSignIn(app, login);

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newSecret } from '../store/webhooks.js';
+import { clock } from '../clock.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 export const REFRESH_TOKEN_SECONDS = 180 * 24 * 3600;
@@ -53,4 +54,4 @@ export function newClientSecret(): string {
   return newSecret(TOKEN_LENGTH);
 }
 
-export const nowUnix = () => Math.floor(Date.now() / 1000);
+export const nowUnix = () => clock.unix();

@@ -3,6 +3,7 @@ import { findUser, type UserRow } from '../store/users.js';
 import { hashSecret, scopesOf, webhooksOf } from '../store/webhooks.js';
 import { viewerOf, type App, type Caller } from './context.js';
 import { RestError } from './errors.js';
+import { clock } from '../clock.js';
 
 /** Credentials as they arrive: webhook path segments, or an access token from any of its places. */
 export interface Credentials {
@@ -27,7 +28,7 @@ async function authenticateWebhook(app: App, userPart: string, secret: string): 
   // Hash first and compare against every hook of the user, so timing says nothing about which part was wrong.
   const given = Buffer.from(hashSecret(secret), 'hex');
   const hooks = user ? await webhooksOf(db, user.id) : [];
-  const now = Date.now() / 1000;
+  const now = clock.seconds();
   let match: (typeof hooks)[number] | undefined;
   for (const hook of hooks) {
     if (timingSafeEqual(Buffer.from(hook.secret_hash, 'hex'), given)) match = hook;

@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile } from './limits.js';
+import { clock } from '../clock.js';
 
 /**
  * KEYS[1] bucket hash {level, at}; ARGV burst, drain. Returns 1 (admitted) or 0. The key expires
@@ -86,7 +87,7 @@ export class RedisBackend implements LimitBackend {
     }) as LimitsRedis;
     let reported = 0;
     this.redis.on('error', (error: Error) => {
-      const now = Date.now();
+      const now = clock.now();
       if (now - reported > 30000) {
         reported = now;
         onError(error);

@@ -14,6 +14,7 @@
 import type { Credential } from './context.js';
 import { RestError } from './errors.js';
 import { OPERATING_WINDOW_SECONDS, type OperatingReport } from './time.js';
+import { clock } from '../clock.js';
 
 /** Burst and drain of the request bucket; `null` is no limit. */
 export interface RateProfile {
@@ -58,7 +59,7 @@ export interface LimitBackend {
 }
 
 type Clock = () => number;
-const systemClock: Clock = () => Date.now() / 1000;
+const systemClock: Clock = () => clock.seconds();
 
 /** The bucket's level after draining from `since` to `now`. */
 export function drained(level: number, since: number, now: number, drain: number): number {
@@ -187,7 +188,7 @@ export class Limits {
   /** After a method ran: adds its time and reports the window for the `time` block. */
   async afterCall(credential: Credential, method: string, seconds: number): Promise<OperatingReport> {
     const state = await this.read(credential, method, Math.max(seconds, 0));
-    if (!state) return { operating: 0, operating_reset_at: Math.floor(Date.now() / 1000) + OPERATING_WINDOW_SECONDS };
+    if (!state) return { operating: 0, operating_reset_at: clock.unix() + OPERATING_WINDOW_SECONDS };
     return { operating: round(state.total), operating_reset_at: state.resetAt };
   }
 
@@ -202,7 +203,7 @@ export class Limits {
 
   /** One log line per 30 seconds at most: an outage must not flood the log with a line per request. */
   private report(error: unknown, message: string): void {
-    const now = Date.now();
+    const now = clock.now();
     if (now - this.loggedAt < 30000) return;
     this.loggedAt = now;
     this.log().error({ err: error }, message);

@@ -1,4 +1,5 @@
 import { formatAtom } from '../directory/dates.js';
+import { clock } from '../clock.js';
 
 /** Upstream's operating-time window: 10 minutes. */
 export const OPERATING_WINDOW_SECONDS = 600;
@@ -16,7 +17,7 @@ export interface OperatingReport {
 }
 
 /** The `time` block of every success (CONTRACT §2): integers where upstream now sends them. */
-export function timeBlock(timing: Timing, timeZone: string, operating?: OperatingReport, finished = Date.now() / 1000) {
+export function timeBlock(timing: Timing, timeZone: string, operating?: OperatingReport, finished = clock.seconds()) {
   const start = Math.floor(timing.started);
   return {
     start,
@@ -30,4 +31,4 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
   };
 }
 
-export const nowSeconds = () => Date.now() / 1000;
+export const nowSeconds = () => clock.seconds();

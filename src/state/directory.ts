@@ -13,6 +13,7 @@ import {
   type Progress, type WriteCounts,
 } from './store-io.js';
 import { validateDirectory, type Problem, type ValidationResult } from './validate.js';
+import { clock } from '../clock.js';
 
 export type ImportMode = 'replace' | 'merge';
 
@@ -114,7 +115,7 @@ export function exportDirectory(store: Store): Promise<FullDirectory> {
  * Webhooks stay unless `dropWebhooks`.
  */
 export async function resetDirectory(store: Store, seed: FullDirectory | null, options: { dropWebhooks?: boolean } = {}): Promise<WriteCounts> {
-  const dir = seed ?? emptyDirectory(new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const dir = seed ?? emptyDirectory(new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   return writeDirectory(store, dir, undefined, options.dropWebhooks ? (trx) => trx.deleteFrom('webhooks').execute().then(() => {}) : undefined);
 }
 

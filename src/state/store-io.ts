@@ -6,6 +6,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Dialect, Store } from '../store/index.js';
 import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './format.js';
+import { clock } from '../clock.js';
 
 /** The columns of `users`, in the order the bulk writer and `readUsers` use. */
 const USER_COLUMNS = [
@@ -183,7 +184,7 @@ async function bulkInsert(
  * transaction; `syncIds` afterwards.
  */
 export async function insertFullDirectory(db: Db, dialect: Dialect, dir: FullDirectory, progress?: Progress): Promise<WriteCounts> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = clock.unix();
   const b = (v: boolean) => (v ? 1 : 0);
   await bulkInsert(db, dialect, 'departments', ['id', 'name', 'parent_id', 'sort', 'head_id'],
     dir.departments.map((d) => [d.id, d.name, d.parent, d.sort, d.head]), progress);

@@ -14,6 +14,7 @@ import {
   TOP_FIELDS, USER_FIELDS, USER_KINDS, VERSION,
   type FullDepartment, type FullDirectory, type FullGroup, type FullUser,
 } from './format.js';
+import { clock } from '../clock.js';
 
 export type ProblemCode =
   | 'syntax' // the file is not JSON / not CSV as expected
@@ -265,7 +266,7 @@ const KNOWN = {
 
 export function validateDirectory(input: unknown, options: ValidateOptions): ValidationResult {
   const p = new Problems();
-  const now = options.now ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = options.now ?? new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const base = options.mode === 'merge' ? options.base : undefined;
   const given = { departments: 0, users: 0, groups: 0 };
   const empty: FullDirectory = { format: FORMAT, version: VERSION, departments: [], users: [], groups: [] };

@@ -15,6 +15,7 @@ export interface Database {
   bots: BotsTable;
   webhooks: WebhooksTable;
   meta: MetaTable;
+  changes: ChangesTable;
 }
 
 export interface UsersTable {
@@ -117,4 +118,18 @@ export interface WebhooksTable {
 export interface MetaTable {
   key: string;
   value: string;
+}
+
+export interface ChangesTable {
+  /** increases with every change; readers catch up by it */
+  seq: Generated<number>;
+  /** unix milliseconds */
+  at: number;
+  kind: string;
+  entity_id: number | null;
+  /** JSON object: the fields that changed (new values), or what the kind needs */
+  fields: string;
+  actor_user: number | null;
+  /** `webhook:<id>`, `oauth:<client_id>`, `cli`, `admin`, `system` */
+  actor_credential: string | null;
 }

@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from './index.js';
 import type { WebhooksTable } from './schema.js';
+import { clock } from '../clock.js';
 
 export type WebhookRow = Selectable<WebhooksTable>;
 
@@ -25,7 +26,7 @@ export interface NewWebhook {
   expiresAt?: number | null;
 }
 
-export async function createWebhook(db: Db, hook: NewWebhook, now = Math.floor(Date.now() / 1000)): Promise<{ id: number; secret: string }> {
+export async function createWebhook(db: Db, hook: NewWebhook, now = clock.unix()): Promise<{ id: number; secret: string }> {
   const secret = newSecret();
   const row = await db
     .insertInto('webhooks')
@@ -48,7 +49,7 @@ export async function listWebhooks(db: Db): Promise<WebhookRow[]> {
 }
 
 /** Marks the webhook revoked; false when there is no such (unrevoked) webhook. */
-export async function revokeWebhook(db: Db, id: number, now = Math.floor(Date.now() / 1000)): Promise<boolean> {
+export async function revokeWebhook(db: Db, id: number, now = clock.unix()): Promise<boolean> {
   const result = await db
     .updateTable('webhooks')
     .set({ revoked_at: now })

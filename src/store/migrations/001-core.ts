@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { MigrationContext } from './index.js';
+import { clock } from '../../clock.js';
 
 export async function up(db: Kysely<unknown>, { idColumn, bigint, syncIds }: MigrationContext): Promise<void> {
   await db.schema
@@ -123,7 +124,7 @@ export async function up(db: Kysely<unknown>, { idColumn, bigint, syncIds }: Mig
     .execute();
 
   // A fresh directory always has its administrator and its root department (issue #2).
-  const now = Math.floor(Date.now() / 1000);
+  const now = clock.unix();
   await sql`INSERT INTO users (id, login, email, email_key, active, is_admin, user_type, name, date_register, timestamp_x)
             VALUES (1, 'admin', 'admin@roster.local', 'admin@roster.local', 1, 1, 'employee', 'Admin', ${now}, ${now})`.execute(db);
   await sql`INSERT INTO departments (id, name, parent_id, sort, head_id) VALUES (1, 'Company', NULL, 500, 1)`.execute(db);

@@ -1,6 +1,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as core from './001-core.js';
 import * as oauth from './002-oauth.js';
+import * as changes from './003-changes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -32,6 +33,7 @@ type Step = { up: (db: Kysely<unknown>, ctx: MigrationContext) => Promise<void> 
 const steps: Record<string, Step> = {
   '001-core': core,
   '002-oauth': oauth,
+  '003-changes': changes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
