@@ -7,7 +7,9 @@ import type { App } from '../rest/context.js';
 import { dispatch } from '../rest/dispatcher.js';
 import { RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
-import { parseJsonBody, parseQueryString, splitParams } from '../rest/request-params.js';
+import { buildParams, tooManyParams } from '../rest/bracket-params.js';
+import { decodeLimits, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
+import type { Config } from '../config.js';
 import { routeRestPath } from './route.js';
 import { toJson } from './json.js';
 import { toXml } from './xml.js';
@@ -21,6 +23,28 @@ const COMMON_HEADERS = {
 /** A hook for modules (OAuth pages, admin endpoints) that add their own routes. */
 export type RouteInstaller = (server: FastifyInstance, app: App) => void | Promise<void>;
 
+/**
+ * Connection limits of every listener (HTTP here, HTTPS in tls.ts): a client that sends its
+ * request slowly, or not at all, is cut off after the timeouts and holds only its socket meanwhile.
+ */
+export function connectionOptions(config: Pick<Config, 'requestTimeout' | 'headersTimeout' | 'keepAliveTimeout'>) {
+  const requestTimeout = Math.round(config.requestTimeout * 1000);
+  return {
+    requestTimeout,
+    headersTimeout: Math.min(Math.round(config.headersTimeout * 1000), requestTimeout),
+    keepAliveTimeout: Math.round(config.keepAliveTimeout * 1000),
+    // how often Node looks for connections past those timeouts (its default is 30 s)
+    connectionsCheckingInterval: Math.min(1000, requestTimeout),
+  };
+}
+
+/** Fastify sets these on its server itself, overriding what `http` says. */
+function fastifyTimeouts(config: Config) {
+  const { requestTimeout, keepAliveTimeout } = connectionOptions(config);
+  // an idle socket (no byte either way) is closed after the request timeout too
+  return { requestTimeout, keepAliveTimeout, connectionTimeout: requestTimeout };
+}
+
 export async function buildServer(app: App, installers: RouteInstaller[] = []): Promise<FastifyInstance> {
   const server = Fastify({
     logger: {
@@ -33,9 +57,15 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
     genReqId: () => randomUUID(),
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     clientErrorHandler: answerClientError,
+    // a bad URL and the like: Roster's error shape, never the URL (it can hold a webhook secret)
+    frameworkErrors: (error, request, reply) => void sendError(reply, errorFromFramework(error), request.id as string),
+    ...fastifyTimeouts(app.config),
+    http: connectionOptions(app.config),
   });
+  server.server.maxConnections = app.config.maxConnections;
+  server.server.headersTimeout = connectionOptions(app.config).headersTimeout;
 
-  installBodyParsers(server, app.config.bodyLimit);
+  installBodyParsers(server, app.config.bodyLimit, decodeLimits(app.config));
 
   server.addHook('onSend', async (_req, reply) => {
     reply.headers(COMMON_HEADERS);
@@ -71,7 +101,7 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
 async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply) {
   const [path, query = ''] = splitUrl(request.raw.url ?? '/');
   const route = routeRestPath(path);
-  const queryParams = parseQueryString(query);
+  const queryParams = parseQueryString(query, decodeLimits(app.config));
   const body = request.method === 'POST' ? ((request.body as Params | undefined) ?? {}) : {};
   const { params, token } = splitParams(queryParams, body);
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -130,23 +160,35 @@ function sendError(reply: FastifyReply, error: RestError, requestId: string) {
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 
-function errorFromFramework(error: unknown): RestError {
+/** Fastify's own errors in Roster's shape, with fixed texts: theirs can quote the URL or the body. */
+export function errorFromFramework(error: unknown): RestError {
   if (error instanceof RestError) return error;
-  const e = error as { statusCode?: number; code?: string; message?: string };
+  const e = error as { statusCode?: number; code?: string };
   if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new RestError('PAYLOAD_TOO_LARGE', 'Request body is larger than the server accepts');
   }
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new RestError('ERROR_ARGUMENT', e.message ?? 'Bad request');
-  }
+  const text = FRAMEWORK_TEXTS[e.code ?? ''];
+  if (text) return new RestError('ERROR_ARGUMENT', text);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new RestError('BAD_REQUEST');
   return new RestError('INTERNAL_SERVER_ERROR');
 }
 
-function installBodyParsers(server: FastifyInstance, bodyLimit: number) {
+const FRAMEWORK_TEXTS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The URL is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Malformed JSON body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON body',
+  FST_ERR_CTP_INVALID_TYPE: 'Unsupported Content-Type',
+  FST_ERR_ASYNC_CONSTRAINT: 'Malformed HTTP request',
+};
+
+function installBodyParsers(server: FastifyInstance, bodyLimit: number, limits: DecodeLimits) {
   server.removeAllContentTypeParsers();
   const asJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as string, limits));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -154,7 +196,7 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number) {
   server.addContentTypeParser('application/json', { parseAs: 'string' }, asJson);
   server.addContentTypeParser(/^application\/[\w.-]+\+json\s*(;|$)/, { parseAs: 'string' }, asJson);
   server.addContentTypeParser('multipart/form-data', (request, payload, done) => {
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     let failed = false;
     const fail = (error: Error) => {
       if (failed) return;
@@ -164,7 +206,7 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number) {
     };
     let busboy: BusboyInstance;
     try {
-      busboy = new Busboy({ headers: request.headers as BusboyHeaders, limits: { fieldSize: bodyLimit, fields: 100000, fileSize: bodyLimit } });
+      busboy = new Busboy({ headers: request.headers as BusboyHeaders, limits: { fieldSize: bodyLimit, fields: limits.maxParams, fileSize: bodyLimit } });
     } catch {
       return fail(new RestError('ERROR_ARGUMENT', 'Malformed multipart body'));
     }
@@ -173,14 +215,14 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number) {
       received += chunk.length;
       if (received > bodyLimit) fail(new RestError('PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimit} bytes`));
     });
-    busboy.on('field', (name: string, value: string) => {
-      pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
-    });
+    // field names and values arrive decoded: they go into the tree as they are
+    busboy.on('field', (name: string, value: string) => pairs.push([name, value]));
+    busboy.on('fieldsLimit', () => fail(tooManyParams(limits)));
     busboy.on('file', (_name: string, file: NodeJS.ReadableStream) => file.resume()); // files carry no directory parameters
     busboy.on('finish', () => {
       if (failed) return;
       try {
-        done(null, parseQueryString(pairs.join('&')));
+        done(null, buildParams(pairs, limits));
       } catch (error) {
         fail(error as Error);
       }
@@ -191,7 +233,7 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number) {
   // urlencoded forms, and any other body read as a query string, as upstream does
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, parseQueryString(body as string));
+      done(null, parseQueryString(body as string, limits));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseQueryString } from '../rest/request-params.js';
+import { decodeLimits, parseQueryString } from '../rest/request-params.js';
 import type { RouteInstaller } from '../http/server.js';
 import type { App } from '../rest/context.js';
 import type { Params } from '../rest/params.js';
@@ -43,10 +43,10 @@ export const oauthRoutes: RouteInstaller = (server: FastifyInstance, app: App) =
   server.route({ method: ['GET', 'POST'], url: '/oauth/token', handler: (request, reply) => token(app, request, reply) });
 };
 
-function queryOf(request: FastifyRequest): Params {
+function queryOf(app: App, request: FastifyRequest): Params {
   const url = request.raw.url ?? '';
   const i = url.indexOf('?');
-  return i < 0 ? {} : parseQueryString(url.slice(i + 1));
+  return i < 0 ? {} : parseQueryString(url.slice(i + 1), decodeLimits(app.config));
 }
 
 function str(params: Params, key: string): string {
@@ -111,7 +111,7 @@ function csrfFor(app: App, request: FastifyRequest, reply: FastifyReply): string
 }
 
 async function showAuthorize(app: App, request: FastifyRequest, reply: FastifyReply) {
-  const a = await readAuthorize(app, queryOf(request), reply);
+  const a = await readAuthorize(app, queryOf(app, request), reply);
   if (!a) return reply;
   const csrf = csrfFor(app, request, reply);
   return html(reply, 200, signInPage({ appName: a.app.name, clientId: a.app.client_id, scopes: scopesOfRow(a.app), state: a.state, redirectUri: a.redirectUri, csrf }));
@@ -136,7 +136,7 @@ function redirectTo(target: string, params: Record<string, string>): string {
 }
 
 async function submitAuthorize(app: App, request: FastifyRequest, reply: FastifyReply) {
-  const body: Params = { ...queryOf(request), ...((request.body as Params | undefined) ?? {}) };
+  const body: Params = { ...queryOf(app, request), ...((request.body as Params | undefined) ?? {}) };
   const a = await readAuthorize(app, body, reply);
   if (!a) return reply;
   const login = str(body, 'login').trim();
@@ -194,25 +194,39 @@ function oauthError(reply: FastifyReply, code: OAuthErrorCode, description: stri
     .send({ error: code, error_description: description });
 }
 
-/** client_id and client_secret from the parameters, or from HTTP Basic authentication. */
-function clientCredentials(request: FastifyRequest, params: Params): { id: string; secret: string } {
+/** Percent-decoding of a Basic credential (RFC 6749 §2.3.1); null when it is not valid. */
+function formDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** client_id and client_secret from the parameters, or from HTTP Basic authentication; null when Basic is malformed. */
+function clientCredentials(request: FastifyRequest, params: Params): { id: string; secret: string } | null {
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.headers.authorization ?? '')?.[1];
   if (basic) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const i = decoded.indexOf(':');
-    if (i > 0) return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+    if (i > 0) {
+      const id = formDecode(decoded.slice(0, i));
+      const secret = formDecode(decoded.slice(i + 1));
+      return id === null || secret === null ? null : { id, secret };
+    }
   }
   return { id: str(params, 'client_id'), secret: str(params, 'client_secret') };
 }
 
 async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   const body = request.method === 'POST' ? ((request.body as Params | undefined) ?? {}) : {};
-  const params: Params = { ...queryOf(request), ...body };
+  const params: Params = { ...queryOf(app, request), ...body };
   const grantType = str(params, 'grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     return oauthError(reply, grantType ? 'unsupported_grant_type' : 'invalid_request', grantType ? `Grant type ${grantType} is not supported` : 'grant_type is required');
   }
   const client = clientCredentials(request, params);
+  if (!client) return oauthError(reply, 'invalid_client', 'Malformed HTTP Basic credentials');
   if (!client.id || !client.secret) return oauthError(reply, 'invalid_client', 'client_id and client_secret are required');
   const db = app.store.db;
   const application = await verifyClient(db, client.id, client.secret);

@@ -5,7 +5,7 @@
  * `$result[key][path...]` (also `$next`, `$total`, `$time`, `$error`), which is how the SDK
  * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
  */
-import { parseQueryString, splitParams } from './request-params.js';
+import { decodeLimits, parseQueryString, splitParams } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
 import { argumentError, RestError } from './errors.js';
@@ -156,7 +156,7 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Pr
   if (definition.batch === false) throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
   let params: Params;
   try {
-    params = substitute(parseQueryString(query), out) as Params;
+    params = substitute(parseQueryString(query, decodeLimits(ctx.app.config)), out) as Params;
   } catch (error) {
     if (error instanceof UnresolvedReference) throw new RestError('ERROR_ARGUMENT', error.message);
     throw error;

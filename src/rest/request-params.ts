@@ -2,31 +2,23 @@
  * Request parameters as upstream's PHP sees them: query string and form bodies with PHP bracket
  * syntax, JSON bodies, body over query at the top level, telemetry and credentials taken out.
  */
-import qs from 'qs';
+import type { Config } from '../config.js';
+import { checkShape, decodeForm, type DecodeLimits } from './bracket-params.js';
 import { RestError } from './errors.js';
 import type { Params } from './params.js';
 
-const QS_OPTIONS: qs.IParseOptions = {
-  depth: 10,
-  strictDepth: true,
-  // qs turns arrays longer than its default 20 into objects: a 50-command batch must stay a list
-  arrayLimit: 100000,
-  parameterLimit: 100000,
-  throwOnLimitExceeded: true,
-  allowPrototypes: false,
-  charset: 'utf-8',
-};
+export type { DecodeLimits } from './bracket-params.js';
 
-export function parseQueryString(text: string): Params {
-  if (!text) return {};
-  try {
-    return qs.parse(text, QS_OPTIONS) as Params;
-  } catch (error) {
-    throw new RestError('ERROR_ARGUMENT', `Malformed parameters: ${(error as Error).message}`);
-  }
+export function decodeLimits(config: Pick<Config, 'maxParams' | 'maxDepth'>): DecodeLimits {
+  return { maxParams: config.maxParams, maxDepth: config.maxDepth };
 }
 
-export function parseJsonBody(text: string): Params {
+/** A query string or urlencoded body (PHP bracket syntax) as parameters, in linear time. */
+export function parseQueryString(text: string, limits: DecodeLimits): Params {
+  return decodeForm(text, limits);
+}
+
+export function parseJsonBody(text: string, limits: DecodeLimits): Params {
   if (text.trim() === '') return {};
   let value: unknown;
   try {
@@ -34,10 +26,12 @@ export function parseJsonBody(text: string): Params {
   } catch {
     throw new RestError('ERROR_ARGUMENT', 'Malformed JSON body');
   }
-  if (Array.isArray(value)) return { ...value };
   if (value === null || typeof value !== 'object') {
     throw new RestError('ERROR_ARGUMENT', 'The JSON body must be an object of parameters');
   }
+  // before anything walks it recursively: nesting and size bounded here, once, for every method
+  checkShape(value, limits);
+  if (Array.isArray(value)) return { ...value };
   return value as Params;
 }
 
