@@ -77,7 +77,7 @@ export const settings = {
     env: 'ROSTER_MAX_ANSWER_BYTES',
     default: 16 * 1048576,
     schema: int(65536, 256 * 1048576),
-    doc: 'largest answer in bytes (larger gets 413 instead)',
+    doc: 'largest answer, in characters of its JSON or XML text (larger gets 413 instead)',
   },
   requestTimeout: {
     flag: 'request-timeout',

@@ -1,5 +1,5 @@
 import { argumentError } from '../rest/errors.js';
-import type { Params } from '../rest/params.js';
+import { preview, type Params } from '../rest/params.js';
 import { MAX_ID } from '../store/users.js';
 
 /**
@@ -13,8 +13,7 @@ export function readId(p: Params, key: string, what: string): number {
   const ok = (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^\s*\d{1,20}\s*$/.test(v));
   const n = ok ? Number(v) : NaN;
   if (!ok || n <= 0 || n > MAX_ID) {
-    const shown = JSON.stringify(v) ?? String(v);
-    throw argumentError(key, `${key} must be the id of ${what} (a positive integer), got ${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown}`);
+    throw argumentError(key, `${key} must be the id of ${what} (a positive integer), got ${preview(v)}`);
   }
   return n;
 }

@@ -6,7 +6,7 @@
  */
 import type { MethodResult } from '../rest/registry.js';
 import { argumentError } from '../rest/errors.js';
-import type { Params } from '../rest/params.js';
+import { preview, type Params } from '../rest/params.js';
 import type { Condition, FieldKind, FilterOp, FilterValue, SortKey } from '../store/list-query.js';
 import { isCalendarDate, startOfDay } from './dates.js';
 
@@ -17,6 +17,10 @@ const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 const MAX_TEXT = 255;
 const MAX_FILTER_KEYS = 100;
+/** Text matches become one OR branch each: SQLite refuses expression trees deeper than 1,000. */
+const MAX_TEXT_VALUES = 100;
+/** Values of all keys of one filter together: SQLite binds at most 32,766 and PostgreSQL 65,535 per statement. */
+const MAX_STATEMENT_VALUES = 10000;
 const MAX_SEARCH_WORDS = 10;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -84,10 +88,7 @@ function operatorOf(prefix: string, kind: FieldKind, textDefault: 'pattern' | 'p
   return 'ne'; // '!', '!=', '!@'
 }
 
-function describe(value: unknown): string {
-  const s = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
-  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
-}
+const describe = (value: unknown): string => preview(value);
 
 /** Instants as ISO 8601 (`2024-07-15`, `2024-07-15T10:00:00+03:00`) or the portal's `15.07.2024 10:00:00`. */
 export function parseInstant(text: string, timeZone: string): number | null {
@@ -165,21 +166,33 @@ function convert(key: string, spec: FilterSpec, value: unknown, timeZone: string
 export function readFilter(source: Record<string, unknown>, options: FilterOptions): Condition[] {
   const entries = Object.entries(source);
   if (entries.length > MAX_FILTER_KEYS) throw argumentError('FILTER', `The filter has more than ${MAX_FILTER_KEYS} keys`);
+  const totalMax = Math.min(options.maxValues, MAX_STATEMENT_VALUES);
   const conditions: Condition[] = [];
+  const seen = new Map<string, string>();
+  let total = 0;
   for (const [rawKey, raw] of entries) {
     const [, prefix = '', rest = ''] = PREFIX.exec(rawKey.trim())!;
     const field = rest.trim().toUpperCase();
     const spec = options.fields[field];
     if (!spec) continue;
+    // `ID`, `id` and ` ID` are one condition: written twice they would multiply what one filter costs
+    const earlier = seen.get(`${prefix}${field}`);
+    if (earlier !== undefined) {
+      throw argumentError(rawKey, `Filter keys ${preview(earlier)} and ${preview(rawKey)} name the same condition: give it once`);
+    }
+    seen.set(`${prefix}${field}`, rawKey);
     const op = operatorOf(prefix, spec.kind, options.textDefault?.(field) ?? 'pattern', rawKey);
     const list = Array.isArray(raw) ? raw : isPlainObject(raw) ? Object.values(raw) : null;
     if (list !== null && (op === 'gt' || op === 'ge' || op === 'lt' || op === 'le' || op === 'search')) {
       throw argumentError(rawKey, `Filter ${rawKey} takes one value, not a list`);
     }
     const items = list ?? [raw];
-    if (items.length > options.maxValues) {
-      throw argumentError(rawKey, `Filter ${rawKey} lists ${items.length} values, at most ${options.maxValues} are accepted`);
+    const max = Math.min(spec.kind === 'text' ? MAX_TEXT_VALUES : options.maxValues, totalMax);
+    if (items.length > max) {
+      throw argumentError(rawKey, `Filter ${rawKey} lists ${items.length} values, at most ${max} are accepted`);
     }
+    total += items.length;
+    if (total > totalMax) throw argumentError(rawKey, `The filter lists more than ${totalMax} values in all`);
     const values = items.map((item) => {
       if (item !== null && typeof item === 'object') throw argumentError(rawKey, `Filter ${rawKey} must hold plain values, not nested lists or objects`);
       return convert(rawKey, spec, item, options.timeZone);

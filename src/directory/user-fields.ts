@@ -3,7 +3,7 @@
  * ERROR_ARGUMENT naming the field, before anything is written.
  */
 import { argumentError } from '../rest/errors.js';
-import { hasValue, intval, type Params } from '../rest/params.js';
+import { hasValue, intval, preview, type Params } from '../rest/params.js';
 import type { Updateable } from 'kysely';
 import type { UsersTable } from '../store/schema.js';
 import { isCalendarDate } from './dates.js';
@@ -57,7 +57,7 @@ export function idList(p: Params, key: string, max = 100): number[] | undefined 
   const ids: number[] = [];
   for (const item of items) {
     const id = (typeof item === 'number' && Number.isInteger(item)) || (typeof item === 'string' && /^\s*\d+\s*$/.test(item)) ? intval(item) : 0;
-    if (id <= 0 || id > 2147483647) throw argumentError(key, `${key} must hold positive integer ids, got ${JSON.stringify(item)}`.slice(0, 200));
+    if (id <= 0 || id > 2147483647) throw argumentError(key, `${key} must hold positive integer ids, got ${preview(item)}`);
     if (!ids.includes(id)) ids.push(id);
   }
   return ids;

@@ -1,22 +1,41 @@
+import { RestError } from '../rest/errors.js';
 import { WireMap } from '../rest/wire-map.js';
+
+/** The 413 for an answer over the size limit, before a string that large is ever built. */
+export function answerTooLarge(maxBytes: number): RestError {
+  return new RestError('ANSWER_TOO_LARGE', `The answer would be larger than ${maxBytes} bytes: ask for less per request`);
+}
 
 /**
  * JSON text for a response: JSON.stringify, except that WireMaps keep their key order (an
- * object would put integer keys first in ascending order).
+ * object would put integer keys first in ascending order). The pieces are counted as they are
+ * made: past `maxChars` it throws ANSWER_TOO_LARGE instead of going on towards V8's string
+ * limit (a RangeError, once a 500).
  */
-export function toJson(value: unknown): string {
-  if (value instanceof WireMap) {
-    if (value.isList()) return `[${value.pairs().map(([, v]) => toJson(v)).join(',')}]`;
-    return `{${value.pairs().map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`).join(',')}}`;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toJson(v))).join(',')}]`;
-  if (value !== null && typeof value === 'object' && !containsWireMap(value)) return JSON.stringify(value);
-  if (value !== null && typeof value === 'object') {
-    const parts: string[] = [];
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) parts.push(`${JSON.stringify(k)}:${toJson(v)}`);
-    return `{${parts.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+export function toJson(value: unknown, maxChars = Infinity): string {
+  let size = 0;
+  const piece = (text: string): string => {
+    size += text.length;
+    if (size > maxChars) throw answerTooLarge(maxChars);
+    return text;
+  };
+  const walk = (v: unknown): string => {
+    if (v instanceof WireMap) {
+      if (v.isList()) return `[${v.pairs().map(([, x]) => walk(x)).join(',')}]`;
+      return `{${v.pairs().map(([k, x]) => `${piece(JSON.stringify(k))}:${walk(x)}`).join(',')}}`;
+    }
+    if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : walk(x))).join(',')}]`;
+    if (v !== null && typeof v === 'object' && !containsWireMap(v)) return piece(JSON.stringify(v));
+    if (v !== null && typeof v === 'object') {
+      const parts: string[] = [];
+      for (const [k, x] of Object.entries(v)) if (x !== undefined) parts.push(`${piece(JSON.stringify(k))}:${walk(x)}`);
+      return `{${parts.join(',')}}`;
+    }
+    return piece(JSON.stringify(v) ?? 'null');
+  };
+  const text = walk(value);
+  if (text.length > maxChars) throw answerTooLarge(maxChars);
+  return text;
 }
 
 function containsWireMap(value: object): boolean {

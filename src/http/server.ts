@@ -11,7 +11,7 @@ import { buildParams, tooManyParams } from '../rest/bracket-params.js';
 import { decodeLimits, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
 import type { Config } from '../config.js';
 import { routeRestPath } from './route.js';
-import { toJson } from './json.js';
+import { answerTooLarge, toJson } from './json.js';
 import { toXml } from './xml.js';
 
 const COMMON_HEADERS = {
@@ -114,10 +114,21 @@ async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply
         requestId: request.id as string,
       })
     : { status: 404, body: new RestError('ERROR_METHOD_NOT_FOUND').toWire() };
+  // characters, not bytes: the cap is checked while the text is built, before it is encoded
+  const max = app.config.maxAnswerBytes;
   if (route?.transport === 'xml') {
-    return reply.code(response.status).type('application/xml; charset=utf-8').send(toXml(response.body));
+    const xml = toXml(response.body);
+    if (xml.length > max) return sendError(reply, answerTooLarge(max), request.id as string);
+    return reply.code(response.status).type('application/xml; charset=utf-8').send(xml);
   }
-  return reply.code(response.status).type('application/json; charset=utf-8').send(toJson(response.body));
+  let json: string;
+  try {
+    json = toJson(response.body, max);
+  } catch (error) {
+    if (error instanceof RestError) return sendError(reply, error, request.id as string);
+    throw error;
+  }
+  return reply.code(response.status).type('application/json; charset=utf-8').send(json);
 }
 
 /**

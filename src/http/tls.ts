@@ -96,13 +96,24 @@ export async function listenHttps(
 ): Promise<HttpsListener> {
   await fastify.ready();
   const { cert, key } = options.credentials;
-  const server = createServer({ cert, key }, (req, res) => fastify.routing(req, res));
+  // the same connection limits as Fastify's own listener (server.ts connectionOptions)
+  const http = fastify.server;
+  const server = createServer(
+    {
+      cert,
+      key,
+      requestTimeout: http.requestTimeout,
+      headersTimeout: http.headersTimeout,
+      keepAliveTimeout: http.keepAliveTimeout,
+      connectionsCheckingInterval: Math.min(1000, http.requestTimeout || 1000),
+      // a TLS handshake that never finishes is cut off too
+      handshakeTimeout: Math.min(http.headersTimeout || 10000, 10000),
+    },
+    (req, res) => fastify.routing(req, res),
+  );
   server.on('clientError', answerClientError);
-  // the same connection settings as Fastify's own listener
-  server.keepAliveTimeout = fastify.server.keepAliveTimeout;
-  server.requestTimeout = fastify.server.requestTimeout;
-  server.headersTimeout = fastify.server.headersTimeout;
-  server.setTimeout(fastify.server.timeout);
+  server.maxConnections = http.maxConnections;
+  server.setTimeout(http.timeout);
   server.on('tlsClientError', (error) => fastify.log.debug({ err: error }, 'TLS handshake failed'));
 
   await new Promise<void>((resolveListen, reject) => {

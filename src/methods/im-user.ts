@@ -8,6 +8,7 @@ import { loadUsers } from '../store/users.js';
 
 /** User objects for the ids, `null` where the id is unknown or hidden from the caller. */
 export async function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: boolean) {
+  ctx.budget.takeUsers(ids.length);
   const users = await loadUsers(ctx.app.store.db, ids, ctx.caller.viewer, today(ctx));
   const opts = presentOptions(ctx);
   return ids.map((id) => {

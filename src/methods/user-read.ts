@@ -84,6 +84,7 @@ async function listMethod(ctx: CallContext, p: Params, mode: 'get' | 'search'): 
   // the id stays even when `select` leaves it out: the fast paging of every SDK reads it
   const fields = select ? access.visible.filter((f) => f === 'ID' || select.has(f)) : access.visible;
   const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now };
+  ctx.budget.takeUsers(rows.length);
   return standardResult(rows.map((r) => presentUserRow(r, opts, fields)), page, total);
 }
 

@@ -164,7 +164,7 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Pr
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = splitParams(params, {}).params;
   timing.processStarted = nowSeconds();
-  const outcome = await invoke(ctx.app, ctx.caller, definition, params, ctx.baseUrl, ctx.requestId);
+  const outcome = await invoke(ctx.app, ctx.caller, definition, params, ctx.baseUrl, ctx.requestId, ctx.budget);
   timing.processFinished = nowSeconds();
   return { ...outcome, time: timeBlock(timing, ctx.app.config.timezone, outcome.operating) };
 }
@@ -184,6 +184,8 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
       if (halt) break;
       continue;
     }
+    // between commands other requests get their turn: a batch never holds the event loop for more than one command
+    if (index > 0) await new Promise<void>((resume) => setImmediate(resume));
     try {
       const outcome = await runCommand(ctx, text, out);
       out.result.set(key, outcome.result);

@@ -4,6 +4,7 @@ import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
 import type { UserRow } from '../store/users.js';
 import type { Viewer } from '../store/visibility.js';
+import { RequestBudget } from './budget.js';
 import type { Limits } from './limits.js';
 import type { MethodDefinition, MethodRegistry } from './registry.js';
 
@@ -51,6 +52,12 @@ export interface CallContext {
   baseUrl: string;
   /** the HTTP request's id, for log lines */
   requestId?: string;
+  /** what the whole request may still cost (shared by the commands of a batch) */
+  budget: RequestBudget;
+}
+
+export function requestBudget(config: Config): RequestBudget {
+  return new RequestBudget(config.maxIds, config.maxAnswerUsers);
 }
 
 export function viewerOf(user: UserRow): Viewer {

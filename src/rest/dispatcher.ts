@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { authenticate, type Credentials } from './auth.js';
-import type { App, CallContext, Caller } from './context.js';
+import { requestBudget, type App, type CallContext, type Caller } from './context.js';
+import type { RequestBudget } from './budget.js';
 import { RestError } from './errors.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
@@ -50,6 +51,7 @@ export async function invoke(
   params: Params,
   baseUrl: string,
   requestId?: string,
+  budget: RequestBudget = requestBudget(app.config),
 ): Promise<Invoked> {
   if (!scopeGrants(definition, caller.credential.scopes)) {
     throw new RestError(
@@ -62,7 +64,7 @@ export async function invoke(
   const limits = definition.name === 'batch' ? undefined : app.limits;
   if (limits) await limits.beforeCall(caller.credential, definition.name);
   const { start, rest } = takeStart(params);
-  const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId };
+  const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId, budget };
   if (!limits) return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
   const began = performance.now();
   let outcome: MethodResult;

@@ -157,3 +157,38 @@ export function readString(params: Params, key: string, { max = 255 }: { max?: n
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new RestError('ERROR_ARGUMENT', `${key} must be a string`, { argument: key });
 }
+
+/**
+ * A short JSON-like picture of a client's value for an error description: at most `max`
+ * characters, built without recursing deeper than that (a value nested 200,000 levels deep
+ * must not overflow the stack on its way into a message).
+ */
+export function preview(value: unknown, max = 40): string {
+  let out = '';
+  const full = () => out.length > max;
+  const walk = (v: unknown): void => {
+    if (full()) return;
+    if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length && !full(); i++) {
+        if (i) out += ',';
+        walk(v[i]);
+      }
+      out += ']';
+    } else if (v !== null && typeof v === 'object') {
+      out += '{';
+      let first = true;
+      for (const key in v) {
+        if (full()) break;
+        if (!Object.hasOwn(v, key)) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key.slice(0, max + 1))}:`;
+        first = false;
+        walk((v as Record<string, unknown>)[key]);
+      }
+      out += '}';
+    } else if (typeof v === 'string') out += JSON.stringify(v.slice(0, max + 1));
+    else out += String(JSON.stringify(v) ?? v);
+  };
+  walk(value);
+  return out.length > max ? `${out.slice(0, max)}...` : out;
+}
