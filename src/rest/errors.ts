@@ -23,6 +23,7 @@ export const ERRORS = {
   ANSWER_TOO_LARGE: { status: 413, message: 'The answer would be larger than the server sends at once: ask for less per request' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The URL and headers are too large: send long parameter lists in a POST body' },
   BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   QUERY_LIMIT_EXCEEDED: { status: 503, message: 'Too many requests' },
   OPERATION_TIME_LIMIT: { status: 429, message: 'Method is blocked due to operation time limit.' },
   ERROR_BATCH_LENGTH_EXCEEDED: { status: 400, message: 'Max batch length exceeded' },
