@@ -37,6 +37,9 @@ const WIRE_DIFFERENCES: readonly [string, string, string][] = [
   ['`/`, `<`, `>`, `&`, quotes escaped in JSON strings (`\\/`, `\\u003C`)', 'plain JSON escaping', 'the same values to every JSON parser'],
   ['an oversized request fails in the web server, often as HTML', '413 `PAYLOAD_TOO_LARGE` (body over `--body-limit`), 431 `HEADERS_TOO_LARGE` (URL and headers over 16 KiB), 400 `BAD_REQUEST`, all JSON', 'clients parse every answer as JSON'],
   ['no limit on ids per call', 'at most `--max-ids` (default 1000), else `INVALID_FORMAT` saying so', 'bounded work per request'],
+  ['PHP reads up to `max_input_vars` parameters (1,000 by default) and drops the rest with a warning', 'up to `--max-params` values (default 20,000) and `--max-depth` levels of nesting (default 32) in any encoding, else 400 `ERROR_ARGUMENT` saying so', 'bounded decoding before authentication'],
+  ['no limit on what one request answers (a batch multiplies it)', 'at most `--max-ids` user objects per call and `--max-answer-users` (default 5,000) per request, a batch counted whole, and `--max-answer-bytes` of answer (default 16 MiB), else 413 `ANSWER_TOO_LARGE`', 'bounded memory and time per request'],
+  ['one filter condition written twice (`ID` and `id`, ` ID`) applies twice', '400 `ERROR_ARGUMENT` naming both keys; text filters take at most 100 values per key, all keys together at most `--max-ids` values', 'bounded statements on both engines'],
   ['the request-rate bucket is per portal (and caller IP)', 'per credential: a webhook, or an OAuth application', 'one directory serves many independent integrations'],
   ['operating time ignores calls under 0.1 s', 'every call counts', 'a small `--operating-budget` is testable'],
 ];

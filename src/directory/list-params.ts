@@ -263,7 +263,7 @@ export function standardPage(start: number | null): StandardPage {
 /** `START` (department.get's spelling) when the standard `start` is absent: digits only. */
 export function readStartParam(value: unknown, argument: string): number | null {
   if (value === undefined || value === null || value === '') return null;
-  if ((typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value))) {
+  if ((typeof value === 'number' && Math.abs(value) < 1e15 && Number.isInteger(value)) || (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value))) {
     return Number(value);
   }
   throw argumentError(argument, `${argument} must be an integer offset (0, 50, 100, ...) or -1, got ${describe(value)}`);

@@ -8,7 +8,7 @@ import { dispatch } from '../rest/dispatcher.js';
 import { RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import { buildParams, tooManyParams } from '../rest/bracket-params.js';
-import { decodeLimits, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
+import { checkShape, decodeLimits, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
 import type { Config } from '../config.js';
 import { routeRestPath } from './route.js';
 import { answerTooLarge, toJson } from './json.js';
@@ -101,8 +101,11 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
 async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply) {
   const [path, query = ''] = splitUrl(request.raw.url ?? '/');
   const route = routeRestPath(path);
-  const queryParams = parseQueryString(query, decodeLimits(app.config));
+  const limits = decodeLimits(app.config);
+  const queryParams = parseQueryString(query, limits);
   const body = request.method === 'POST' ? ((request.body as Params | undefined) ?? {}) : {};
+  // JSON bodies come as JSON.parse made them: nesting and size are bounded here, before any method walks them
+  checkShape(body, limits);
   const { params, token } = splitParams(queryParams, body);
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const response = route
@@ -201,7 +204,7 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number, limits: 
   server.removeAllContentTypeParsers();
   const asJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body as string, limits));
+      done(null, parseJsonBody(body as string));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -18,7 +18,7 @@ import { createRegistry } from '../../src/methods/index.js';
 import { buildParams } from '../../src/rest/bracket-params.js';
 import { dispatch } from '../../src/rest/dispatcher.js';
 import { ERRORS } from '../../src/rest/errors.js';
-import { decodeLimits, parseJsonBody, parseQueryString, splitParams } from '../../src/rest/request-params.js';
+import { checkShape, decodeLimits, parseJsonBody, parseQueryString, splitParams } from '../../src/rest/request-params.js';
 import { engines, startRoster, toQuery, type TestRoster } from '../helpers/roster.js';
 
 setFlagsFromString('--expose-gc');
@@ -116,7 +116,7 @@ function count(tally: Tally, status: number, error?: string) {
   tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
   if (error) tally.errors.set(error, (tally.errors.get(error) ?? 0) + 1);
   // a long run reports as it goes, so that an interrupted one still says how far it got
-  if (RUNS && tally.runs % 50000 === 0) console.log(`# fuzz progress: ${summary(tally)}; heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
+  if (RUNS && tally.runs % 10000 === 0) console.log(`# fuzz progress: ${summary(tally)}; heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
 }
 
 function heapMiB(): number {
@@ -219,10 +219,11 @@ if (!RUNS) {
             // the decoders of each encoding, as the HTTP layer runs them
             const decoded =
               encoding === 'json'
-                ? parseJsonBody(JSON.stringify(params), limits)
+                ? parseJsonBody(JSON.stringify(params))
                 : encoding === 'multipart'
                   ? buildParams(flatPairs(params, '', []), limits)
                   : parseQueryString(toQuery(params), limits);
+            checkShape(decoded, limits);
             const response = await dispatch(app, {
               method,
               params: splitParams({}, decoded).params,
