@@ -107,6 +107,15 @@ for (const engine of engines) {
       assert.equal(groups.status, 400);
     });
 
+    it('an offset beyond the integer range is a 400 (found by the fuzz test)', async () => {
+      for (const START of [1e20, 2.7789056168004405e55, -1e16]) {
+        const res = await r.call('department.get', { START });
+        assert.equal(res.status, 400, `${START}: ${res.text.slice(0, 200)}`);
+        assert.equal(res.body.argument, 'START');
+      }
+      assert.equal((await r.call('department.get', { START: 50 })).status, 200);
+    });
+
     it('a bad % in HTTP Basic credentials on /oauth/token/ is a clean OAuth error', async () => {
       for (const credentials of ['client%:secret', 'client:%E0%A4', '%ZZ:%']) {
         const res = await r.fetch('/oauth/token/', {
