@@ -38,11 +38,13 @@ export function connectionOptions(config: Pick<Config, 'requestTimeout' | 'heade
   };
 }
 
-/** Fastify sets these on its server itself, overriding what `http` says. */
+/**
+ * Fastify sets these on its server itself, overriding what `http` says. No idle-socket timeout:
+ * a long batch sends nothing until it answers, and the request timeout covers slow senders.
+ */
 function fastifyTimeouts(config: Config) {
   const { requestTimeout, keepAliveTimeout } = connectionOptions(config);
-  // an idle socket (no byte either way) is closed after the request timeout too
-  return { requestTimeout, keepAliveTimeout, connectionTimeout: requestTimeout };
+  return { requestTimeout, keepAliveTimeout };
 }
 
 export async function buildServer(app: App, installers: RouteInstaller[] = []): Promise<FastifyInstance> {
@@ -63,7 +65,6 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
     http: connectionOptions(app.config),
   });
   server.server.maxConnections = app.config.maxConnections;
-  server.server.headersTimeout = connectionOptions(app.config).headersTimeout;
 
   installBodyParsers(server, app.config.bodyLimit, decodeLimits(app.config));
 
@@ -177,7 +178,7 @@ function sendError(reply: FastifyReply, error: RestError, requestId: string) {
 }
 
 /** Fastify's own errors in Roster's shape, with fixed texts: theirs can quote the URL or the body. */
-export function errorFromFramework(error: unknown): RestError {
+function errorFromFramework(error: unknown): RestError {
   if (error instanceof RestError) return error;
   const e = error as { statusCode?: number; code?: string };
   if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

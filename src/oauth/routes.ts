@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeLimits, parseQueryString } from '../rest/request-params.js';
+import { parseQueryString } from '../rest/request-params.js';
 import type { RouteInstaller } from '../http/server.js';
 import type { App } from '../rest/context.js';
 import type { Params } from '../rest/params.js';
@@ -43,10 +43,10 @@ export const oauthRoutes: RouteInstaller = (server: FastifyInstance, app: App) =
   server.route({ method: ['GET', 'POST'], url: '/oauth/token', handler: (request, reply) => token(app, request, reply) });
 };
 
-function queryOf(app: App, request: FastifyRequest): Params {
+function queryOf(request: FastifyRequest): Params {
   const url = request.raw.url ?? '';
   const i = url.indexOf('?');
-  return i < 0 ? {} : parseQueryString(url.slice(i + 1), decodeLimits(app.config));
+  return i < 0 ? {} : parseQueryString(url.slice(i + 1));
 }
 
 function str(params: Params, key: string): string {
@@ -111,7 +111,7 @@ function csrfFor(app: App, request: FastifyRequest, reply: FastifyReply): string
 }
 
 async function showAuthorize(app: App, request: FastifyRequest, reply: FastifyReply) {
-  const a = await readAuthorize(app, queryOf(app, request), reply);
+  const a = await readAuthorize(app, queryOf(request), reply);
   if (!a) return reply;
   const csrf = csrfFor(app, request, reply);
   return html(reply, 200, signInPage({ appName: a.app.name, clientId: a.app.client_id, scopes: scopesOfRow(a.app), state: a.state, redirectUri: a.redirectUri, csrf }));
@@ -136,7 +136,7 @@ function redirectTo(target: string, params: Record<string, string>): string {
 }
 
 async function submitAuthorize(app: App, request: FastifyRequest, reply: FastifyReply) {
-  const body: Params = { ...queryOf(app, request), ...((request.body as Params | undefined) ?? {}) };
+  const body: Params = { ...queryOf(request), ...((request.body as Params | undefined) ?? {}) };
   const a = await readAuthorize(app, body, reply);
   if (!a) return reply;
   const login = str(body, 'login').trim();
@@ -220,7 +220,7 @@ function clientCredentials(request: FastifyRequest, params: Params): { id: strin
 
 async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   const body = request.method === 'POST' ? ((request.body as Params | undefined) ?? {}) : {};
-  const params: Params = { ...queryOf(app, request), ...body };
+  const params: Params = { ...queryOf(request), ...body };
   const grantType = str(params, 'grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     return oauthError(reply, grantType ? 'unsupported_grant_type' : 'invalid_request', grantType ? `Grant type ${grantType} is not supported` : 'grant_type is required');

@@ -2,7 +2,7 @@
  * Request parameters as upstream's PHP sees them: query string and form bodies with PHP bracket
  * syntax, JSON bodies, body over query at the top level, telemetry and credentials taken out.
  */
-import type { Config } from '../config.js';
+import { settings, type Config } from '../config.js';
 import { decodeForm, type DecodeLimits } from './bracket-params.js';
 import { RestError } from './errors.js';
 import type { Params } from './params.js';
@@ -13,8 +13,11 @@ export function decodeLimits(config: Pick<Config, 'maxParams' | 'maxDepth'>): De
   return { maxParams: config.maxParams, maxDepth: config.maxDepth };
 }
 
+/** The default limits, for query strings that the URL's size bounds anyway (the OAuth pages). */
+const DEFAULT_LIMITS: DecodeLimits = { maxParams: settings.maxParams.default, maxDepth: settings.maxDepth.default };
+
 /** A query string or urlencoded body (PHP bracket syntax) as parameters, in linear time. */
-export function parseQueryString(text: string, limits: DecodeLimits): Params {
+export function parseQueryString(text: string, limits: DecodeLimits = DEFAULT_LIMITS): Params {
   return decodeForm(text, limits);
 }
 
