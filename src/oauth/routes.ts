@@ -21,13 +21,12 @@ import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from './schema.js';
 import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
+import { reserveSignIn } from './throttle.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
 import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
-/** Failed sign-ins per login in the sliding 10-minute window before the login is refused for a while. */
-const MAX_FAILED_SIGN_INS = 10;
 
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
@@ -152,19 +151,20 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
     return reply.redirect(redirectTo(a.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: a.state }), 302);
   }
   if (!login || !str(body, 'password')) return again(400, 'Enter your login and password.', cookieCsrf);
-  // failed sign-ins are counted per login in the limits' 10-minute window (shared through Redis when set)
-  const failures = `signin:${login.toLowerCase().slice(0, 320)}`;
-  const failed = await app.limits?.backend.operating(failures, 0).catch(() => undefined);
-  if (failed && failed.total >= MAX_FAILED_SIGN_INS) {
-    const minutes = Math.max(1, Math.ceil((failed.resetAt - clock.seconds()) / 60));
+  // login and e-mail of one account share its counter; an unknown login is counted by its text
+  const user = await findSignIn(app, login);
+  const ticket = await reserveSignIn(app.limits?.backend, user ? `user:${user.id}` : `login:${login.toLowerCase().slice(0, 320)}`, request.ip);
+  if (!ticket.ok && ticket.reason === 'unavailable') {
+    app.log.error({ err: ticket.error }, 'sign-in refused: the sign-in throttle\'s counter store is unavailable');
+    return again(503, 'Signing in is not possible right now. Please try again in a few minutes.', cookieCsrf);
+  }
+  if (!ticket.ok) {
+    const minutes = Math.max(1, Math.ceil((ticket.resetAt - clock.seconds()) / 60));
     return again(429, `Too many failed sign-ins for this login. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, cookieCsrf);
   }
-  const user = await findSignIn(app, login);
   const valid = await verifyPassword(str(body, 'password'), user?.password_hash);
-  if (!user || !valid || user.active !== 1) {
-    await app.limits?.backend.operating(failures, 1).catch(() => undefined);
-    return again(401, 'Wrong login or password.', cookieCsrf);
-  }
+  if (!user || !valid || user.active !== 1) return again(401, 'Wrong login or password.', cookieCsrf);
+  await ticket.release();
 
   const scopes = scopesOfRow(a.app);
   const code = await createCode(app.store.db, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { memberId } from '../../src/oauth/member.js';
 import { hashPassword } from '../../src/oauth/passwords.js';
 import { oauthDb } from '../../src/oauth/schema.js';
 import { createApplication, deleteApplication } from '../../src/oauth/store.js';
@@ -442,5 +445,114 @@ describe('OAuth sign-in throttling', () => {
     await updateUser(r.roster.store.db, 7, { password_hash: await hashPassword(PASSWORD) });
     const login = (await r.roster.store.db.selectFrom('users').select('login').where('id', '=', 7).executeTakeFirstOrThrow()).login;
     assert.equal((await signIn(r, client, { login })).res.status, 302);
+  });
+});
+
+const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(): Promise<boolean> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const counterStores = [{ name: 'memory', redis: '' }];
+if (await redisReachable()) counterStores.push({ name: 'Redis', redis: REDIS_URL });
+else if (process.env.CI === 'true') throw new Error(`CI=true but Redis at ${REDIS_URL} is not reachable`);
+
+for (const store of counterStores) {
+  describe(`OAuth sign-in throttling: reserve before checking [${store.name}]`, () => {
+    let r: TestRoster;
+    let client: Client;
+    before(async () => {
+      r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: store.redis } });
+      client = await createApplication(r.roster.store.db, { name: 'Throttle', scopes: ['im'], redirectUri: REDIRECT });
+      for (const id of [3, 7, 8]) await updateUser(r.roster.store.db, id, { password_hash: await hashPassword(PASSWORD) });
+    });
+    after(async () => {
+      if (store.redis) {
+        const redis = new Redis(store.redis);
+        const keys = await redis.keys(`roster:${await memberId(r.roster.store.db)}:*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+      }
+      await r.close();
+    });
+    const loginOf = async (id: number) => (await r.roster.store.db.selectFrom('users').select(['login', 'email']).where('id', '=', id).executeTakeFirstOrThrow());
+
+    it('checks at most 10 of 40 parallel wrong passwords; the rest are refused unchecked', async () => {
+      const { login } = await loginOf(7);
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(r, client, { login, password: `wrong ${i}` })));
+      const statuses = answers.map((a) => a.res.status);
+      const checked = statuses.filter((s) => s === 401).length;
+      assert.ok(checked >= 1 && checked <= 10, `checked ${checked}: ${statuses.join(' ')}`);
+      assert.equal(statuses.filter((s) => s === 429).length, 40 - checked);
+      assert.equal((await signIn(r, client, { login })).res.status, 429, 'the account stays refused for the window');
+    });
+
+    it('counts the login and the e-mail address of one account together; the right password gives its attempt back', async () => {
+      const { login, email } = await loginOf(8);
+      for (let i = 0; i < 5; i++) assert.equal((await signIn(r, client, { login, password: `wrong ${i}` })).res.status, 401);
+      for (let i = 0; i < 4; i++) assert.equal((await signIn(r, client, { login: email.toUpperCase(), password: `wrong ${i}` })).res.status, 401);
+      for (let i = 0; i < 3; i++) assert.equal((await signIn(r, client, { login: email })).res.status, 302, 'a success does not count');
+      assert.equal((await signIn(r, client, { login, password: 'wrong 10' })).res.status, 401);
+      assert.equal((await signIn(r, client, { login: email, password: 'wrong 11' })).res.status, 429);
+      assert.equal((await signIn(r, client, { login })).res.status, 429);
+    });
+
+    it('limits one address to 50 failures over every account it tries', async () => {
+      // a server of its own: the other tests here already spent some of this address's failures
+      const fresh = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: store.redis } });
+      try {
+        const app = await createApplication(fresh.roster.store.db, { name: 'Address', scopes: ['im'], redirectUri: REDIRECT });
+        await updateUser(fresh.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+        for (let round = 0; round < 5; round++) {
+          const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(fresh, app, { login: `nobody.${round}.${i}`, password: 'guess' })));
+          assert.deepEqual(answers.map((a) => a.res.status), Array(10).fill(401));
+        }
+        assert.equal((await signIn(fresh, app)).res.status, 429, 'this address used up its failures');
+      } finally {
+        if (store.redis) {
+          const redis = new Redis(store.redis);
+          const keys = await redis.keys(`roster:${await memberId(fresh.roster.store.db)}:*`);
+          if (keys.length) await redis.del(...keys);
+          redis.disconnect();
+        }
+        await fresh.close();
+      }
+    });
+  });
+}
+
+describe('OAuth sign-in throttling: the counter store is down', () => {
+  let r: TestRoster;
+  let client: Client;
+  before(async () => {
+    r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: `redis://127.0.0.1:${await closedPort()}` } });
+    client = await createApplication(r.roster.store.db, { name: 'Closed', scopes: ['im'], redirectUri: REDIRECT });
+    await updateUser(r.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+  });
+  after(() => r.close());
+
+  it('refuses to sign in (fails closed), even with the right password', async () => {
+    const res = await signIn(r, client);
+    assert.equal(res.res.status, 503, res.html);
+    assert.equal(res.location, null);
+    assert.match(res.html, /role="alert">Signing in is not possible right now/);
   });
 });
