@@ -20,7 +20,7 @@ import { memberId } from './member.js';
 import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from './schema.js';
-import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
+import { createCode, exchangeCode, findApplication, findApplicationById, scopesOfRow, useRefreshToken, verifyClient } from './store.js';
 import { reserveSignIn } from './throttle.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
 import { clock } from '../clock.js';
@@ -221,15 +221,16 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
 
   let userId: number;
   let scope: string[];
+  let family: string;
   if (grantType === 'authorization_code') {
     const code = str(params, 'code');
     if (!code) return oauthError(reply, 'invalid_request', 'code is required');
-    const grant = isTokenShaped(code) ? await takeCode(db, code) : undefined;
-    if (!grant || grant.app_id !== application.id) return oauthError(reply, 'invalid_grant', 'Invalid or expired authorization code');
-    const redirectUri = str(params, 'redirect_uri');
-    if (redirectUri && redirectUri !== grant.redirect_uri) return oauthError(reply, 'invalid_grant', 'redirect_uri does not match the authorization request');
-    userId = grant.user_id;
-    scope = scopesOfRow(grant);
+    // another client's attempt, or a wrong redirect_uri, leaves the code usable by its own client
+    const exchanged = isTokenShaped(code) ? await exchangeCode(db, code, application.id, str(params, 'redirect_uri')) : undefined;
+    if (!exchanged?.ok) return oauthError(reply, 'invalid_grant', exchanged?.replayed ? 'The authorization code was already used: the tokens issued for it are revoked' : 'Invalid or expired authorization code, or a redirect_uri that does not match the authorization request');
+    userId = exchanged.grant.user_id;
+    scope = scopesOfRow(exchanged.grant);
+    family = exchanged.grant.family;
   } else {
     const refresh = str(params, 'refresh_token');
     if (!refresh) return oauthError(reply, 'invalid_request', 'refresh_token is required');
@@ -237,11 +238,12 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
     if (!previous) return oauthError(reply, 'invalid_grant', 'Invalid, expired or already used refresh token');
     userId = previous.user_id;
     scope = scopesOfRow(previous);
+    family = previous.family;
   }
   const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.active !== 1) return oauthError(reply, 'invalid_grant', 'The user of this grant is not active');
   // the application may have been deleted between the checks: then nothing is issued
   if (!(await findApplicationById(db, application.id))) return oauthError(reply, 'invalid_client', 'Unknown client');
-  const answer = await grantTokens(db, application, userId, base, scope);
+  const answer = await grantTokens(db, application, userId, base, scope, family);
   return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json; charset=utf-8').send(answer);
 }

@@ -166,12 +166,13 @@ for (const engine of engines) {
       assert.equal(renewed.body.user_id, 3);
       assert.equal((await r.fetch(`/rest/profile?auth=${renewed.body.access_token}`)).body.result.ID, '3');
 
-      const reused = await refresh(r, client, t.refresh_token);
-      assert.equal(reused.status, 400);
-      assert.equal(reused.body.error, 'invalid_grant');
       // b24phpsdk refreshes with GET and a query string
       const viaGet = await refresh(r, client, renewed.body.refresh_token, 'GET');
       assert.equal(viaGet.status, 200);
+      const reused = await refresh(r, client, t.refresh_token);
+      assert.equal(reused.status, 400);
+      assert.equal(reused.body.error, 'invalid_grant');
+      assert.equal((await r.fetch(`/rest/profile?auth=${viaGet.body.access_token}`)).body.error, 'invalid_token', 'a replayed refresh token revokes its family');
     });
 
     it('signs in with the e-mail address too, in any case', async () => {
@@ -234,7 +235,7 @@ for (const engine of engines) {
       assert.equal(wrongSecret.body.error, 'invalid_client');
       const otherApp = await exchange(r, narrow, code);
       assert.equal(otherApp.body.error, 'invalid_grant', 'a code is bound to its application');
-      assert.equal((await exchange(r, client, code)).body.error, 'invalid_grant', 'the code was used up by the attempt above');
+      assert.equal((await exchange(r, client, code)).status, 200, 'another application\'s attempt leaves the code to its own');
       assert.equal((await exchange(r, client, 'nonsense')).body.error, 'invalid_grant');
       assert.equal((await token(r, { client_id: client.clientId })).body.error, 'invalid_request');
       assert.equal((await token(r, { grant_type: 'password', client_id: client.clientId })).body.error, 'unsupported_grant_type');
@@ -556,3 +557,57 @@ describe('OAuth sign-in throttling: the counter store is down', () => {
     assert.match(res.html, /role="alert">Signing in is not possible right now/);
   });
 });
+
+for (const engine of engines) {
+  describe(`OAuth code and refresh token replay [${engine}]`, () => {
+    let r: TestRoster;
+    let client: Client;
+    let other: Client;
+    before(async () => {
+      r = await startRoster({ engine, seed: 'demo' });
+      client = await createApplication(r.roster.store.db, { name: 'Replay', scopes: ['im'], redirectUri: REDIRECT });
+      other = await createApplication(r.roster.store.db, { name: 'Thief', scopes: ['im'], redirectUri: REDIRECT });
+      await updateUser(r.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+    });
+    after(() => r.close());
+
+    const works = async (accessToken: string) => (await r.fetch(`/rest/profile?auth=${accessToken}`)).status === 200;
+    const codeOf = async () => (await signIn(r, client)).location!.searchParams.get('code')!;
+
+    it('leaves a code usable by its application when another one (or a wrong redirect_uri) presents it', async () => {
+      const code = await codeOf();
+      assert.equal((await exchange(r, other, code)).body.error, 'invalid_grant');
+      const wrongRedirect = await token(r, { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: 'https://evil.example/' });
+      assert.equal(wrongRedirect.body.error, 'invalid_grant');
+      const mine = await exchange(r, client, code);
+      assert.equal(mine.status, 200, mine.text);
+      assert.ok(await works(mine.body.access_token));
+    });
+
+    it('revokes every token issued from a code when the code is presented again', async () => {
+      const code = await codeOf();
+      const first = (await exchange(r, client, code)).body;
+      const refreshed = (await refresh(r, client, first.refresh_token)).body;
+      const unrelated = await pair(r, client);
+      assert.ok((await works(first.access_token)) && (await works(refreshed.access_token)));
+      const again = await exchange(r, client, code);
+      assert.equal(again.body.error, 'invalid_grant');
+      assert.equal(await works(first.access_token), false);
+      assert.equal(await works(refreshed.access_token), false, 'pairs refreshed from the code\'s pair are revoked too');
+      assert.equal((await refresh(r, client, refreshed.refresh_token)).body.error, 'invalid_grant');
+      assert.ok(await works(unrelated.access_token), 'other grants keep working');
+    });
+
+    it('revokes the family when a used refresh token is presented again', async () => {
+      const first = await pair(r, client);
+      const second = (await refresh(r, client, first.refresh_token)).body;
+      const third = (await refresh(r, client, second.refresh_token)).body;
+      const unrelated = await pair(r, client);
+      assert.ok(await works(third.access_token));
+      assert.equal((await refresh(r, client, first.refresh_token)).body.error, 'invalid_grant');
+      assert.equal(await works(third.access_token), false);
+      assert.equal((await refresh(r, client, third.refresh_token)).body.error, 'invalid_grant');
+      assert.ok(await works(unrelated.access_token));
+    });
+  });
+}
