@@ -336,17 +336,20 @@ export function csvWhere(source: CsvSource, file: string, at: readonly PathSegme
 const yn = (v: boolean) => (v ? 'Y' : 'N');
 const str = (v: string | null) => v ?? '';
 
-export function directoryToCsv(dir: FullDirectory): Record<CsvKind, string> {
+/** The three CSV files; PASSWORD_HASH only with `secrets` (without it the column is left out, not empty). */
+export function directoryToCsv(dir: FullDirectory, o: { secrets?: boolean } = {}): Record<CsvKind, string> {
+  const keep = USER_COLUMNS.map((c) => o.secrets || c.name !== 'PASSWORD_HASH');
+  const userColumns = <T>(row: T[]) => row.filter((_, i) => keep[i]);
   return {
     users: writeCsv(
-      USER_COLUMNS.map((c) => c.name),
-      dir.users.map((u) => [
+      userColumns(USER_COLUMNS.map((c) => c.name)),
+      dir.users.map((u) => userColumns([
         String(u.id), u.login, u.email, yn(u.active), yn(u.admin), u.type, str(u.external_auth_id), u.name, u.last_name, u.second_name,
         u.work_position, u.gender, str(u.birthday), u.photo, u.phones.work, u.phones.mobile, u.phones.personal, u.website,
         u.departments.join(';'), u.status, str(u.color), str(u.idle_at), str(u.last_activity_at), str(u.mobile_last_at),
         str(u.desktop_last_at), str(u.date_register), str(u.updated_at), formatAbsences(u.absences), u.bot?.code ?? '',
         u.bot?.type ?? '', u.bot?.app_id ?? '', u.bot ? yn(u.bot.openline) : '', u.bot ? yn(u.bot.hidden) : '', str(u.password_hash),
-      ]),
+      ])),
     ),
     departments: writeCsv(
       DEPARTMENT_COLUMNS.map((c) => c.name),
