@@ -1,5 +1,5 @@
 /** sonet_group.get and the member lists in SQL; what a viewer may see comes from visibility.ts. */
-import { sql, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Dialect } from './index.js';
 import { orderSql, textOrder, whereSql, TRUE, type Condition, type FieldMap, type SortKey } from './list-query.js';
 import { groupVisibleTo, visibleTo, type Viewer } from './visibility.js';
