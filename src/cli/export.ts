@@ -1,7 +1,6 @@
-/** `roster export`: the whole directory as JSON (stdout or a file) or as CSV files in a folder. */
+/** `roster export`: the whole directory as JSON (stdout or a file) or as CSV files in a folder; password hashes only with --with-secrets. */
 import { exportDirectory } from '../state/directory.js';
-import { summary, writeDirectoryOutput, type OutputFormat } from '../state/output.js';
-import { directoryToJson } from '../state/serialize.js';
+import { directoryJson, summary, writeDirectoryOutput, type OutputFormat } from '../state/output.js';
 import { openStore } from '../store/index.js';
 import { CliError, dbLocation } from './common.js';
 
@@ -9,6 +8,8 @@ export interface ExportOptions {
   db?: string;
   format?: string;
   out?: string;
+  /** include password hashes (left out by default) */
+  withSecrets?: boolean;
 }
 
 export function outputFormat(value: string | undefined): OutputFormat {
@@ -23,11 +24,12 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
   const store = await openStore(dbLocation(o.db));
   try {
     const dir = await exportDirectory(store);
+    const secrets = { secrets: o.withSecrets === true };
     if (!o.out) {
-      process.stdout.write(directoryToJson(dir));
+      process.stdout.write(directoryJson(dir, secrets));
       return;
     }
-    const files = await writeDirectoryOutput(dir, format, o.out);
+    const files = await writeDirectoryOutput(dir, format, o.out, secrets);
     console.error(`Exported ${summary(dir)} to ${files.join(', ')}`);
   } finally {
     await store.close();

@@ -1,7 +1,6 @@
 /** `roster generate`: a realistic company of any size, the same for the same options. */
 import { DEFAULT_TODAY, generateCompany } from '../state/generate.js';
-import { summary, writeDirectoryOutput } from '../state/output.js';
-import { directoryToJson } from '../state/serialize.js';
+import { directoryJson, summary, writeDirectoryOutput } from '../state/output.js';
 import { isDay } from '../state/validate.js';
 import { CliError } from './common.js';
 import { outputFormat } from './export.js';
@@ -33,7 +32,7 @@ export async function generateCommand(o: GenerateCliOptions): Promise<void> {
   const started = performance.now();
   const dir = generateCompany({ users, departments, seed, today });
   if (!o.out) {
-    process.stdout.write(directoryToJson(dir));
+    process.stdout.write(directoryJson(dir));
     return;
   }
   const files = await writeDirectoryOutput(dir, format, o.out);

@@ -41,7 +41,7 @@ program
   .option('--tls-host <names>', 'extra host names for the development certificate, comma separated (ROSTER_TLS_HOST)')
   .option('--data-dir <dir>', 'folder for generated files such as the development certificate (ROSTER_DATA_DIR, default ./data)')
   .option('--seed <file>', 'load this directory file into an empty database at start (ROSTER_SEED)')
-  .option('--export-on-exit <file>', 'write the directory to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
+  .option('--export-on-exit <file>', 'write the directory (without password hashes) to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
   .option('--admin-token <token>', 'enable /_roster admin endpoints guarded by this token (ROSTER_ADMIN_TOKEN)')
   .action((o) => serve(o));
 
@@ -123,6 +123,7 @@ program
   .description('write the whole directory: JSON to stdout or --out, or CSV files into the --out folder')
   .option('--format <format>', 'json or csv', 'json')
   .option('--out <path>', 'file (json) or folder (csv)')
+  .option('--with-secrets', 'include password hashes (left out by default; files are written 0600 either way)')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./export.js')).exportCommand(o));
 program

@@ -50,7 +50,7 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
     if (closing) return;
     closing = true;
     if (config.exportOnExit) {
-      // --export-on-exit: the state the server ends with, for the next --seed or for inspection
+      // --export-on-exit: the state the server ends with, for the next --seed or for inspection (no password hashes, 0600)
       try {
         const dir = await exportDirectory(store);
         await writeDirectoryOutput(dir, 'json', config.exportOnExit);

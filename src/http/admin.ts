@@ -10,13 +10,14 @@
  * - `POST /_roster/import`: a directory document as the JSON body (or `{"mode", "directory"}`),
  *   validated like `roster import`: 400 with every problem, nothing written; `mode` (query or
  *   body) is `replace` (default) or `merge`.
- * - `GET /_roster/export`: the whole directory as a document.
+ * - `GET /_roster/export`: the whole directory as a document, without password hashes unless
+ *   `?with_secrets=true` (or `1`, `Y`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../rest/context.js';
 import { DEMO_SEED, exportDirectory, importDirectory, loadSeed, resetDirectory, type ImportMode } from '../state/directory.js';
-import { directoryToJson } from '../state/serialize.js';
+import { directoryJson } from '../state/output.js';
 import type { RouteInstaller } from './server.js';
 
 /** Documents far larger than REST calls: the generated 100k-user company is about 70 MB. */
@@ -105,8 +106,9 @@ function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void 
     return send(reply, 200, { result: { mode, ...outcome.counts, given: outcome.given, duration_ms: Math.round(performance.now() - started) } });
   });
 
-  server.get('/_roster/export', async (_request, reply) => {
-    const text = directoryToJson(await exportDirectory(app.store));
+  server.get('/_roster/export', async (request, reply) => {
+    const secrets = /^(1|true|y|yes)$/i.test(queryValue(request, 'with_secrets') ?? '');
+    const text = directoryJson(await exportDirectory(app.store), { secrets });
     return reply.code(200).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(text);
   });
 }

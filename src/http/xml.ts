@@ -1,10 +1,18 @@
 import { WireMap } from '../rest/wire-map.js';
 
+/**
+ * Everything XML 1.0 forbids in a document (its `Char` production): C0 controls other than tab,
+ * LF and CR, unpaired surrogates, U+FFFE and U+FFFF. Such characters are dropped, so that the
+ * output always parses; with the `u` flag a lone surrogate is one code point outside the ranges.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 /** The `.xml` transport: `<response>` with the same data, list items as `<item>`. */
 function escape(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return text.replace(NOT_XML_CHAR, '').replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A key as a tag name: ASCII names as they are (never a forbidden character), anything else `item`. */
 function tagFor(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) && !/^xml/i.test(key) ? key : 'item';
 }

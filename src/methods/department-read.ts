@@ -10,6 +10,7 @@ import type { MethodDefinition } from '../rest/registry.js';
 import { departmentFields, hasSubDepartments, listDepartments, removeDepartment } from '../store/department-list.js';
 import { findDepartment } from '../store/departments.js';
 import { inTransaction } from '../store/index.js';
+import { seesStructure } from '../store/visibility.js';
 import { requireAdmin } from './access.js';
 
 /** Top-level keys that are parameters of department.get, never filter fields. */
@@ -50,6 +51,7 @@ export const departmentReadMethods: MethodDefinition[] = [
       '`PARENT: 0` and `UF_HEAD: 0` match the root and departments without a head.',
       'A filter key naming no field is ignored; a malformed value, an unknown sort field or a bad `order` is ERROR_ARGUMENT.',
       '`start`/`START` = N returns rows N..N+49 for any N; a negative value is the uncounted fast mode. Default order: ID ascending.',
+      'An extranet caller gets an empty list (total 0), the empty structure upstream shows them, so that UF_HEAD reveals no hidden user.',
     ],
     handler: async (ctx: CallContext, p: Params) => {
       const dialect = ctx.app.store.dialect;
@@ -69,6 +71,8 @@ export const departmentReadMethods: MethodDefinition[] = [
         timeZone: ctx.app.config.timezone,
       });
       const page = standardPage(ctx.start ?? readStartParam(p.START, 'START'));
+      // an extranet caller sees an empty structure (as upstream shows them): no department, no head
+      if (!seesStructure(ctx.caller.viewer)) return standardResult([], page, 0);
       const { rows, total } = await listDepartments(ctx.app.store.db, dialect, {
         conditions,
         sort,

@@ -7,6 +7,7 @@ import type { MethodDefinition, MethodResult } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
 import { allDepartments } from '../store/departments.js';
 import { searchUsers } from '../store/search.js';
+import { seesStructure } from '../store/visibility.js';
 import { imDepartments, pageOf } from './im-department.js';
 import { imUsersById } from './im-user.js';
 
@@ -72,8 +73,8 @@ const departmentSearch: MethodDefinition = {
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     const find = readFind(p);
     const { offset, limit } = readOffsetLimit(p, ctx.start);
-    // upstream's structure is empty for an extranet user: an empty list rather than an error
-    if (ctx.caller.viewer.extranet) return { result: [], total: 0 };
+    // upstream's structure is empty for an extranet user: an empty list rather than an error (visibility.ts)
+    if (!seesStructure(ctx.caller.viewer)) return { result: [], total: 0 };
     const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
     const { page, total, next } = pageOf(matchDepartments(tree, find), offset, limit);
     return { result: await imDepartments(ctx, page, tree, isYes(p.USER_DATA)), total, next };

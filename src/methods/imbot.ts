@@ -183,9 +183,12 @@ export const imbotMethods: MethodDefinition[] = [
     scope: 'imbot',
     list: 'none',
     summary: 'The registered bots keyed by id: ID, NAME, CODE, OPENLINE',
-    differences: ['Network bots are left out, as upstream leaves them out.'],
+    differences: [
+      'Network bots are left out, as upstream leaves them out.',
+      'An extranet caller sees only the bots they may see as users (members of their groups), as im.user.list.get does.',
+    ],
     handler: async (ctx: CallContext) => {
-      const bots = await listBots(ctx.app.store.db);
+      const bots = await listBots(ctx.app.store.db, ctx.caller.viewer);
       return {
         result: WireMap.from(
           bots

@@ -66,7 +66,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Workgroups the caller may see, by FILTER (ID, NAME, OWNER_ID, ACTIVE, DATE_CREATE) and ORDER, 50 per page',
     differences: [
-      'Intranet users see every group, extranet users the groups they belong to. IS_ADMIN is validated and has no effect.',
+      'Intranet users see every group, extranet users the active groups they belong to. IS_ADMIN is validated and has no effect.',
       'Groups are plain workgroups: VISIBLE=Y, OPENED=N, CLOSED=N, PROJECT=N, one subject; DATE_UPDATE and DATE_ACTIVITY are the creation date.',
       'IS_EXTRANET is Y when the group has extranet members. Filters on other fields are ignored; `><`, `?` are ERROR_ARGUMENT.',
     ],
@@ -109,7 +109,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
       const id = readId(p, 'ID', 'a group');
       const db = ctx.app.store.db;
       if (!(await findVisibleGroup(db, id, ctx.caller.viewer))) throw argumentError('ID', 'Socialnetwork group not found');
-      const members = await groupMembers(db, id);
+      const members = await groupMembers(db, id, ctx.caller.viewer);
       return { result: members.map((m) => ({ USER_ID: String(m.user_id), ROLE: m.role })) };
     },
   },

@@ -21,7 +21,8 @@ export interface TokenBody {
 
 /**
  * Mints a token pair for `userId` on `app` (scopes: the application's, or the narrower
- * `scope` of a code or an earlier pair) and answers as Bitrix24 does. `baseUrl` is where
+ * `scope` of a code or an earlier pair; the code's or earlier pair's `family`) and answers as
+ * Bitrix24 does. `baseUrl` is where
  * clients reach this server: both endpoints are its `/rest/`.
  */
 export async function grantTokens(
@@ -30,10 +31,11 @@ export async function grantTokens(
   userId: number,
   baseUrl: string,
   scope: string[] = scopesOfRow(app),
+  family?: string,
 ): Promise<TokenBody> {
   const granted = new Set(scopesOfRow(app));
   const scopes = scope.filter((s) => granted.has(s));
-  const pair = await issueTokens(db, { appId: app.id, userId, scope: scopes });
+  const pair = await issueTokens(db, { appId: app.id, userId, scope: scopes, family });
   const base = baseUrl.replace(/\/+$/, '');
   return {
     access_token: pair.accessToken,

@@ -20,14 +20,13 @@ import { memberId } from './member.js';
 import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from './schema.js';
-import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
+import { createCode, exchangeCode, findApplication, findApplicationById, scopesOfRow, useRefreshToken, verifyClient } from './store.js';
+import { reserveSignIn } from './throttle.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
 import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
-/** Failed sign-ins per login in the sliding 10-minute window before the login is refused for a while. */
-const MAX_FAILED_SIGN_INS = 10;
 
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
@@ -152,19 +151,20 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
     return reply.redirect(redirectTo(a.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: a.state }), 302);
   }
   if (!login || !str(body, 'password')) return again(400, 'Enter your login and password.', cookieCsrf);
-  // failed sign-ins are counted per login in the limits' 10-minute window (shared through Redis when set)
-  const failures = `signin:${login.toLowerCase().slice(0, 320)}`;
-  const failed = await app.limits?.backend.operating(failures, 0).catch(() => undefined);
-  if (failed && failed.total >= MAX_FAILED_SIGN_INS) {
-    const minutes = Math.max(1, Math.ceil((failed.resetAt - clock.seconds()) / 60));
+  // login and e-mail of one account share its counter; an unknown login is counted by its text
+  const user = await findSignIn(app, login);
+  const ticket = await reserveSignIn(app.limits?.backend, user ? `user:${user.id}` : `login:${login.toLowerCase().slice(0, 320)}`, request.ip);
+  if (!ticket.ok && ticket.reason === 'unavailable') {
+    app.log.error({ err: ticket.error }, 'sign-in refused: the sign-in throttle\'s counter store is unavailable');
+    return again(503, 'Signing in is not possible right now. Please try again in a few minutes.', cookieCsrf);
+  }
+  if (!ticket.ok) {
+    const minutes = Math.max(1, Math.ceil((ticket.resetAt - clock.seconds()) / 60));
     return again(429, `Too many failed sign-ins for this login. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, cookieCsrf);
   }
-  const user = await findSignIn(app, login);
   const valid = await verifyPassword(str(body, 'password'), user?.password_hash);
-  if (!user || !valid || user.active !== 1) {
-    await app.limits?.backend.operating(failures, 1).catch(() => undefined);
-    return again(401, 'Wrong login or password.', cookieCsrf);
-  }
+  if (!user || !valid || user.active !== 1) return again(401, 'Wrong login or password.', cookieCsrf);
+  await ticket.release();
 
   const scopes = scopesOfRow(a.app);
   const code = await createCode(app.store.db, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri });
@@ -235,15 +235,16 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
 
   let userId: number;
   let scope: string[];
+  let family: string;
   if (grantType === 'authorization_code') {
     const code = str(params, 'code');
     if (!code) return oauthError(reply, 'invalid_request', 'code is required');
-    const grant = isTokenShaped(code) ? await takeCode(db, code) : undefined;
-    if (!grant || grant.app_id !== application.id) return oauthError(reply, 'invalid_grant', 'Invalid or expired authorization code');
-    const redirectUri = str(params, 'redirect_uri');
-    if (redirectUri && redirectUri !== grant.redirect_uri) return oauthError(reply, 'invalid_grant', 'redirect_uri does not match the authorization request');
-    userId = grant.user_id;
-    scope = scopesOfRow(grant);
+    // another client's attempt, or a wrong redirect_uri, leaves the code usable by its own client
+    const exchanged = isTokenShaped(code) ? await exchangeCode(db, code, application.id, str(params, 'redirect_uri')) : undefined;
+    if (!exchanged?.ok) return oauthError(reply, 'invalid_grant', exchanged?.replayed ? 'The authorization code was already used: the tokens issued for it are revoked' : 'Invalid or expired authorization code, or a redirect_uri that does not match the authorization request');
+    userId = exchanged.grant.user_id;
+    scope = scopesOfRow(exchanged.grant);
+    family = exchanged.grant.family;
   } else {
     const refresh = str(params, 'refresh_token');
     if (!refresh) return oauthError(reply, 'invalid_request', 'refresh_token is required');
@@ -251,11 +252,12 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
     if (!previous) return oauthError(reply, 'invalid_grant', 'Invalid, expired or already used refresh token');
     userId = previous.user_id;
     scope = scopesOfRow(previous);
+    family = previous.family;
   }
   const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.active !== 1) return oauthError(reply, 'invalid_grant', 'The user of this grant is not active');
   // the application may have been deleted between the checks: then nothing is issued
   if (!(await findApplicationById(db, application.id))) return oauthError(reply, 'invalid_client', 'Unknown client');
-  const answer = await grantTokens(db, application, userId, base, scope);
+  const answer = await grantTokens(db, application, userId, base, scope, family);
   return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json; charset=utf-8').send(answer);
 }

@@ -3,7 +3,7 @@ import type { Database } from '../store/schema.js';
 import type { Db } from '../store/index.js';
 
 /**
- * The OAuth tables (migration 002-oauth). Secrets, codes and tokens are stored as SHA-256
+ * The OAuth tables (migrations 002-oauth, 004-oauth-families). Secrets, codes and tokens are stored as SHA-256
  * hashes of high-entropy random strings: a copy of the database grants nothing.
  */
 export type OAuthTables = {
@@ -32,6 +32,10 @@ export interface OAuthCodesTable {
   scope: string;
   redirect_uri: string;
   expires_at: number;
+  /** the family of the tokens issued for the code (migration 004) */
+  family: Generated<string>;
+  /** set when the code was exchanged: a second exchange revokes its family */
+  used_at: number | null;
 }
 
 export interface OAuthTokensTable {
@@ -47,6 +51,8 @@ export interface OAuthTokensTable {
   refresh_used_at: number | null;
   revoked_at: number | null;
   date_create: number;
+  /** pairs from one grant and their refreshes share a family: a replay revokes them all (migration 004) */
+  family: Generated<string>;
 }
 
 export type OAuthDb = Kysely<Database & OAuthTables>;

@@ -2,7 +2,10 @@
  * Applications, authorization codes and token pairs. Every secret is looked up or compared by
  * its SHA-256; the one-use rules (a code once, a refresh token once) are single conditional
  * statements, so two parallel exchanges of the same code or refresh token cannot both win.
+ * Replaying a used code or refresh token revokes its whole token family (RFC 6749 §4.1.2,
+ * §10.4): the replay means one of the two parties holding it is not the legitimate client.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/index.js';
 import { oauthDb, type OAuthAppRow, type OAuthCodeRow, type OAuthTokenRow } from './schema.js';
 import {
@@ -90,7 +93,7 @@ export async function createCode(
 ): Promise<string> {
   const code = newToken();
   const odb = oauthDb(db);
-  await odb.deleteFrom('oauth_codes').where('expires_at', '<', now).execute();
+  await odb.deleteFrom('oauth_codes').where('expires_at', '<', now - USED_CODE_SECONDS).execute();
   await odb
     .insertInto('oauth_codes')
     .values({
@@ -100,16 +103,48 @@ export async function createCode(
       scope: grant.scope.join(','),
       redirect_uri: grant.redirectUri,
       expires_at: now + CODE_SECONDS,
+      family: newFamily(),
+      used_at: null,
     })
     .execute();
   return code;
 }
 
-/** Takes the code out of the store (it works once), or undefined when unknown or expired. */
-export async function takeCode(db: Db, code: string, now = nowUnix()): Promise<OAuthCodeRow | undefined> {
-  const row = await oauthDb(db).deleteFrom('oauth_codes').where('code_hash', '=', hashToken(code)).returningAll().executeTakeFirst();
-  if (!row || row.expires_at <= now) return undefined;
-  return row;
+/** How long a code is remembered after it expired, so that a late replay still revokes its family. */
+const USED_CODE_SECONDS = 24 * 3600;
+
+const newFamily = () => `grant:${randomUUID()}`;
+
+export type CodeExchange = { ok: true; grant: OAuthCodeRow } | { ok: false; replayed: boolean };
+
+/**
+ * Marks the code used and returns its grant, when it is unused, unexpired, issued to `appId`
+ * and (when `redirectUri` is given) for that redirect URI: one conditional UPDATE, so a code
+ * works once. Another application's attempt leaves the code alone. A second exchange by its
+ * own application revokes every token issued from it (`replayed`).
+ */
+export async function exchangeCode(db: Db, code: string, appId: number, redirectUri: string, now = nowUnix()): Promise<CodeExchange> {
+  const odb = oauthDb(db);
+  const hash = hashToken(code);
+  let update = odb
+    .updateTable('oauth_codes')
+    .set({ used_at: now })
+    .where('code_hash', '=', hash)
+    .where('app_id', '=', appId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now);
+  if (redirectUri) update = update.where('redirect_uri', '=', redirectUri);
+  const grant = await update.returningAll().executeTakeFirst();
+  if (grant) return { ok: true, grant };
+  const used = await odb.selectFrom('oauth_codes').select('family').where('code_hash', '=', hash).where('app_id', '=', appId).where('used_at', 'is not', null).executeTakeFirst();
+  if (!used) return { ok: false, replayed: false };
+  await revokeFamily(db, used.family, now);
+  return { ok: false, replayed: true };
+}
+
+/** Revokes every pair of the family: their access and refresh tokens stop working at once. */
+export async function revokeFamily(db: Db, family: string, now = nowUnix()): Promise<void> {
+  await oauthDb(db).updateTable('oauth_tokens').set({ revoked_at: now }).where('family', '=', family).where('revoked_at', 'is', null).execute();
 }
 
 export interface IssuedPair {
@@ -118,7 +153,12 @@ export interface IssuedPair {
   row: OAuthTokenRow;
 }
 
-export async function issueTokens(db: Db, grant: { appId: number; userId: number; scope: string[] }, now = nowUnix()): Promise<IssuedPair> {
+/** A new pair; `family` is the code's or the refreshed pair's, or a new one (`roster token issue`). */
+export async function issueTokens(
+  db: Db,
+  grant: { appId: number; userId: number; scope: string[]; family?: string },
+  now = nowUnix(),
+): Promise<IssuedPair> {
   const accessToken = newToken();
   const refreshToken = newToken();
   const odb = oauthDb(db);
@@ -137,6 +177,7 @@ export async function issueTokens(db: Db, grant: { appId: number; userId: number
       refresh_used_at: null,
       revoked_at: null,
       date_create: now,
+      family: grant.family ?? newFamily(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -146,17 +187,24 @@ export async function issueTokens(db: Db, grant: { appId: number; userId: number
 /**
  * Marks the refresh token used and returns its pair, or undefined when it is unknown, of
  * another application, expired, revoked or already used. One conditional UPDATE: of two
- * parallel refreshes with the same token exactly one succeeds.
+ * parallel refreshes with the same token exactly one succeeds. A token used before revokes its
+ * whole family, the pairs refreshed from it included.
  */
 export async function useRefreshToken(db: Db, refreshToken: string, appId: number, now = nowUnix()): Promise<OAuthTokenRow | undefined> {
-  return oauthDb(db)
+  const odb = oauthDb(db);
+  const hash = hashToken(refreshToken);
+  const row = await odb
     .updateTable('oauth_tokens')
     .set({ refresh_used_at: now })
-    .where('refresh_hash', '=', hashToken(refreshToken))
+    .where('refresh_hash', '=', hash)
     .where('app_id', '=', appId)
     .where('refresh_used_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('refresh_expires_at', '>', now)
     .returningAll()
     .executeTakeFirst();
+  if (row) return row;
+  const used = await odb.selectFrom('oauth_tokens').select('family').where('refresh_hash', '=', hash).where('app_id', '=', appId).where('refresh_used_at', 'is not', null).executeTakeFirst();
+  if (used) await revokeFamily(db, used.family, now);
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * atomic across instances, and the clock is Redis's own (`TIME`), the same for all of them.
  */
 import { Redis } from 'ioredis';
-import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile } from './limits.js';
+import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile, type Reservation } from './limits.js';
 import { clock } from '../clock.js';
 
 /**
@@ -63,7 +63,34 @@ end
 return {tostring(total), tostring(oldest), tostring(now)}
 `;
 
+/**
+ * KEYS[1] attempt counter; ARGV max, window seconds. Counts one attempt unless `max` are already
+ * counted; the window starts with the first attempt. Returns {1 or 0, seconds until reset, now}.
+ */
+const RESERVE = `
+local max = tonumber(ARGV[1])
+local now = tonumber(redis.call('TIME')[1])
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('TTL', KEYS[1])
+if count >= max and ttl > 0 then return {0, ttl, now} end
+if ttl <= 0 then
+  count = 0
+  ttl = tonumber(ARGV[2])
+end
+redis.call('SET', KEYS[1], count + 1, 'EX', ttl)
+return {1, ttl, now}
+`;
+
+/** KEYS[1] attempt counter: one attempt taken back, the window kept. */
+const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('SET', KEYS[1], count - 1, 'KEEPTTL') end
+return 1
+`;
+
 type LimitsRedis = Redis & {
+  rosterReserve(key: string, max: number, window: number): Promise<[number, number, number]>;
+  rosterRelease(key: string): Promise<number>;
   rosterTake(key: string, burst: number, drain: number): Promise<number>;
   rosterOperating(key: string, add: string, buckets: number, size: number): Promise<[string, string, string]>;
 };
@@ -78,8 +105,8 @@ export class RedisBackend implements LimitBackend {
     onError: (error: Error) => void,
   ) {
     this.redis = new Redis(url, {
-      // a request must not wait while Redis is away: commands fail at once, the limiter then
-      // admits and logs, and ioredis keeps reconnecting in the background
+      // a request must not wait while Redis is away: commands fail at once, the request limiter
+      // then admits and logs (sign-in refuses), and ioredis keeps reconnecting in the background
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
@@ -95,6 +122,8 @@ export class RedisBackend implements LimitBackend {
     });
     this.redis.defineCommand('rosterTake', { numberOfKeys: 1, lua: TAKE });
     this.redis.defineCommand('rosterOperating', { numberOfKeys: 1, lua: OPERATING });
+    this.redis.defineCommand('rosterReserve', { numberOfKeys: 1, lua: RESERVE });
+    this.redis.defineCommand('rosterRelease', { numberOfKeys: 1, lua: RELEASE });
   }
 
   /** Resolves once connected, or after `timeout` ms (the server then starts and admits until Redis is back). */
@@ -124,6 +153,15 @@ export class RedisBackend implements LimitBackend {
       total: Number(total),
       resetAt: first < 0 ? Number(now) + WINDOW_BUCKETS * BUCKET_SECONDS : (first + WINDOW_BUCKETS) * BUCKET_SECONDS,
     };
+  }
+
+  async reserve(key: string, max: number, windowSeconds: number): Promise<Reservation> {
+    const [allowed, ttl, now] = await this.redis.rosterReserve(this.prefix + key, max, Math.ceil(windowSeconds));
+    return { allowed: allowed === 1, resetAt: now + ttl };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.rosterRelease(this.prefix + key);
   }
 
   async close(): Promise<void> {

@@ -49,12 +49,26 @@ export interface OperatingState {
   resetAt: number;
 }
 
+/** What `reserve` decided: whether the attempt was counted, and when the window ends (unix seconds). */
+export interface Reservation {
+  allowed: boolean;
+  resetAt: number;
+}
+
 /** Where the counters live: memory or Redis. Keys are opaque strings. */
 export interface LimitBackend {
   /** one request into the bucket `key`; false when it would overflow */
   take(key: string, profile: RateProfile): Promise<boolean>;
   /** the operating time of `key` over the window, after adding `seconds` (0 only reads) */
   operating(key: string, seconds: number): Promise<OperatingState>;
+  /**
+   * Counts one attempt against `key` when fewer than `max` are counted in its window (which
+   * starts with the first attempt and lasts `windowSeconds`), in one atomic step: of parallel
+   * callers at most `max` are ever allowed.
+   */
+  reserve(key: string, max: number, windowSeconds: number): Promise<Reservation>;
+  /** Takes back one attempt `reserve` counted (it turned out not to be a failure). */
+  release(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +104,7 @@ export function windowState(buckets: Map<number, number>, now: number): Operatin
 export class MemoryBackend implements LimitBackend {
   private readonly buckets = new Map<string, { level: number; at: number }>();
   private readonly windows = new Map<string, Map<number, number>>();
+  private readonly attempts = new Map<string, { count: number; resetAt: number }>();
   private sweepAt = 0;
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -129,14 +144,28 @@ export class MemoryBackend implements LimitBackend {
     return state;
   }
 
+  async reserve(key: string, max: number, windowSeconds: number): Promise<Reservation> {
+    const now = this.clock();
+    this.sweep(now, null);
+    let entry = this.attempts.get(key);
+    if (!entry || entry.resetAt <= now) this.attempts.set(key, (entry = { count: 0, resetAt: Math.ceil(now + windowSeconds) }));
+    if (entry.count >= max) return { allowed: false, resetAt: entry.resetAt };
+    entry.count++;
+    return { allowed: true, resetAt: entry.resetAt };
+  }
+
+  async release(key: string): Promise<void> {
+    const entry = this.attempts.get(key);
+    if (entry && entry.count > 0) entry.count--;
+  }
+
   /** Forget idle counters now and then, so that memory follows the active credentials only. */
-  private sweep(now: number, profile: RateProfile): void {
+  private sweep(now: number, profile: RateProfile | null): void {
     if (now < this.sweepAt) return;
     this.sweepAt = now + BUCKET_SECONDS;
-    for (const [key, entry] of this.buckets) {
-      // an empty bucket and a missing one mean the same
-      if (drained(entry.level, entry.at, now, profile.drain) === 0) this.buckets.delete(key);
-    }
+    // an empty bucket and a missing one mean the same (buckets are swept when a profile is at hand)
+    if (profile) for (const [key, entry] of this.buckets) if (drained(entry.level, entry.at, now, profile.drain) === 0) this.buckets.delete(key);
+    for (const [key, entry] of this.attempts) if (entry.resetAt <= now) this.attempts.delete(key);
     for (const [key, buckets] of this.windows) {
       windowState(buckets, now);
       if (buckets.size === 0) this.windows.delete(key);
@@ -146,6 +175,7 @@ export class MemoryBackend implements LimitBackend {
   async close(): Promise<void> {
     this.buckets.clear();
     this.windows.clear();
+    this.attempts.clear();
   }
 }
 

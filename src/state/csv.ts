@@ -75,14 +75,33 @@ export function parseCsv(text: string): { table: CsvTable; problems: { line: num
         i++;
       }
     }
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: start, cells }); // blank lines
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: start, cells: cells.map(readCell) }); // blank lines
   }
   const [head, ...rows] = records;
   return { table: { header: (head?.cells ?? []).map((h) => h.trim()), rows, delimiter }, problems };
 }
 
+/**
+ * Spreadsheet formulas (OWASP, CSV injection): a cell starting with `=`, `+`, `-`, `@`, tab or CR
+ * is written with a leading apostrophe, which spreadsheets take as "this is text". So is a value
+ * that starts with an apostrophe followed by one of those or by another apostrophe, so that
+ * reading can always take exactly one apostrophe off such a cell: every value reads back as it was.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const ESCAPED = /^'[=+\-@\t\r']/;
+
+export function neutralizeCell(v: string): string {
+  return FORMULA_START.test(v) || ESCAPED.test(v) ? `'${v}` : v;
+}
+
+/** The value of a cell `neutralizeCell` wrote (or a spreadsheet user prefixed by hand). */
+export function readCell(v: string): string {
+  return ESCAPED.test(v) ? v.slice(1) : v;
+}
+
 export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (v: string) => (/[",;\t\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const quote = (v: string) => (/[",;\t\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const cell = (v: string) => quote(neutralizeCell(v));
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
@@ -336,17 +355,20 @@ export function csvWhere(source: CsvSource, file: string, at: readonly PathSegme
 const yn = (v: boolean) => (v ? 'Y' : 'N');
 const str = (v: string | null) => v ?? '';
 
-export function directoryToCsv(dir: FullDirectory): Record<CsvKind, string> {
+/** The three CSV files; PASSWORD_HASH only with `secrets` (without it the column is left out, not empty). */
+export function directoryToCsv(dir: FullDirectory, o: { secrets?: boolean } = {}): Record<CsvKind, string> {
+  const keep = USER_COLUMNS.map((c) => o.secrets || c.name !== 'PASSWORD_HASH');
+  const userColumns = <T>(row: T[]) => row.filter((_, i) => keep[i]);
   return {
     users: writeCsv(
-      USER_COLUMNS.map((c) => c.name),
-      dir.users.map((u) => [
+      userColumns(USER_COLUMNS.map((c) => c.name)),
+      dir.users.map((u) => userColumns([
         String(u.id), u.login, u.email, yn(u.active), yn(u.admin), u.type, str(u.external_auth_id), u.name, u.last_name, u.second_name,
         u.work_position, u.gender, str(u.birthday), u.photo, u.phones.work, u.phones.mobile, u.phones.personal, u.website,
         u.departments.join(';'), u.status, str(u.color), str(u.idle_at), str(u.last_activity_at), str(u.mobile_last_at),
         str(u.desktop_last_at), str(u.date_register), str(u.updated_at), formatAbsences(u.absences), u.bot?.code ?? '',
         u.bot?.type ?? '', u.bot?.app_id ?? '', u.bot ? yn(u.bot.openline) : '', u.bot ? yn(u.bot.hidden) : '', str(u.password_hash),
-      ]),
+      ])),
     ),
     departments: writeCsv(
       DEPARTMENT_COLUMNS.map((c) => c.name),

@@ -3,6 +3,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from './index.js';
 import type { BotsTable, UsersTable } from './schema.js';
 import type { UserRow } from './users.js';
+import { visibleTo, type Viewer } from './visibility.js';
 
 export async function botCodeTaken(db: Db, code: string): Promise<boolean> {
   const row = await db.selectFrom('bots').select('user_id').where('code', '=', code).executeTakeFirst();
@@ -36,13 +37,14 @@ export interface BotListRow extends UserRow {
   openline: number;
 }
 
-/** Every bot with its user, by id: one statement. */
-export async function listBots(db: Db): Promise<BotListRow[]> {
+/** Every bot the viewer may see, with its user, by id: one statement. */
+export async function listBots(db: Db, viewer: Viewer): Promise<BotListRow[]> {
   return db
     .selectFrom('bots')
     .innerJoin('users', 'users.id', 'bots.user_id')
     .selectAll('users')
     .select(['bots.code', 'bots.type', 'bots.openline'])
+    .where(visibleTo(viewer))
     .orderBy('bots.user_id')
     .execute();
 }

@@ -1,8 +1,8 @@
-/** sonet_group.get and the member lists in SQL; an extranet viewer sees only their own groups. */
-import { sql, type SqlBool } from 'kysely';
+/** sonet_group.get and the member lists in SQL; what a viewer may see comes from visibility.ts. */
+import { sql } from 'kysely';
 import type { Db, Dialect } from './index.js';
 import { orderSql, textOrder, whereSql, TRUE, type Condition, type FieldMap, type SortKey } from './list-query.js';
-import type { Viewer } from './visibility.js';
+import { groupVisibleTo, visibleTo, type Viewer } from './visibility.js';
 
 const col = (name: string) => sql.ref(`sonet_groups.${name}`);
 
@@ -14,12 +14,6 @@ export function groupFields(dialect: Dialect): FieldMap {
     ACTIVE: { kind: 'bool', column: col('active'), order: col('active') },
     DATE_CREATE: { kind: 'instant', column: col('date_create'), order: col('date_create') },
   };
-}
-
-/** Groups the viewer may know of: all for intranet users, their own for extranet users. */
-function groupVisible(viewer: Viewer) {
-  if (!viewer.extranet) return TRUE;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM sonet_group_members vm WHERE vm.group_id = sonet_groups.id AND vm.user_id = ${viewer.id})`;
 }
 
 export interface GroupListRow {
@@ -46,7 +40,7 @@ export interface GroupListQuery {
 export async function listGroups(db: Db, dialect: Dialect, q: GroupListQuery): Promise<{ rows: GroupListRow[]; total?: number }> {
   const fields = groupFields(dialect);
   const where = q.conditions.length ? whereSql(q.conditions, fields, { dialect, now: 0 }) : TRUE;
-  const base = db.selectFrom('sonet_groups').where(groupVisible(q.viewer)).where(where);
+  const base = db.selectFrom('sonet_groups').where(groupVisibleTo(q.viewer)).where(where);
   const [rows, counted] = await Promise.all([
     base
       .selectAll()
@@ -70,17 +64,18 @@ export async function listGroups(db: Db, dialect: Dialect, q: GroupListQuery): P
 
 /** The group, when it exists and the viewer may know of it. */
 export async function findVisibleGroup(db: Db, id: number, viewer: Viewer): Promise<{ id: number; owner_id: number } | undefined> {
-  return db.selectFrom('sonet_groups').select(['id', 'owner_id']).where('id', '=', id).where(groupVisible(viewer)).executeTakeFirst();
+  return db.selectFrom('sonet_groups').select(['id', 'owner_id']).where('id', '=', id).where(groupVisibleTo(viewer)).executeTakeFirst();
 }
 
-/** Active members, owner first, then moderators, then members, each by user id. */
-export async function groupMembers(db: Db, groupId: number): Promise<{ user_id: number; role: string }[]> {
+/** Active members the viewer may see, owner first, then moderators, then members, each by user id. */
+export async function groupMembers(db: Db, groupId: number, viewer: Viewer): Promise<{ user_id: number; role: string }[]> {
   return db
     .selectFrom('sonet_group_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .innerJoin('users', 'users.id', 'm.user_id')
     .select(['m.user_id', 'm.role'])
     .where('m.group_id', '=', groupId)
-    .where('u.active', '=', 1)
+    .where('users.active', '=', 1)
+    .where(visibleTo(viewer))
     .orderBy('m.role')
     .orderBy('m.user_id')
     .execute();

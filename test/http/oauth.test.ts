@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { memberId } from '../../src/oauth/member.js';
 import { hashPassword } from '../../src/oauth/passwords.js';
 import { oauthDb } from '../../src/oauth/schema.js';
 import { createApplication, deleteApplication } from '../../src/oauth/store.js';
@@ -163,12 +166,13 @@ for (const engine of engines) {
       assert.equal(renewed.body.user_id, 3);
       assert.equal((await r.fetch(`/rest/profile?auth=${renewed.body.access_token}`)).body.result.ID, '3');
 
-      const reused = await refresh(r, client, t.refresh_token);
-      assert.equal(reused.status, 400);
-      assert.equal(reused.body.error, 'invalid_grant');
       // b24phpsdk refreshes with GET and a query string
       const viaGet = await refresh(r, client, renewed.body.refresh_token, 'GET');
       assert.equal(viaGet.status, 200);
+      const reused = await refresh(r, client, t.refresh_token);
+      assert.equal(reused.status, 400);
+      assert.equal(reused.body.error, 'invalid_grant');
+      assert.equal((await r.fetch(`/rest/profile?auth=${viaGet.body.access_token}`)).body.error, 'invalid_token', 'a replayed refresh token revokes its family');
     });
 
     it('signs in with the e-mail address too, in any case', async () => {
@@ -231,7 +235,7 @@ for (const engine of engines) {
       assert.equal(wrongSecret.body.error, 'invalid_client');
       const otherApp = await exchange(r, narrow, code);
       assert.equal(otherApp.body.error, 'invalid_grant', 'a code is bound to its application');
-      assert.equal((await exchange(r, client, code)).body.error, 'invalid_grant', 'the code was used up by the attempt above');
+      assert.equal((await exchange(r, client, code)).status, 200, 'another application\'s attempt leaves the code to its own');
       assert.equal((await exchange(r, client, 'nonsense')).body.error, 'invalid_grant');
       assert.equal((await token(r, { client_id: client.clientId })).body.error, 'invalid_request');
       assert.equal((await token(r, { grant_type: 'password', client_id: client.clientId })).body.error, 'unsupported_grant_type');
@@ -444,3 +448,166 @@ describe('OAuth sign-in throttling', () => {
     assert.equal((await signIn(r, client, { login })).res.status, 302);
   });
 });
+
+const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(): Promise<boolean> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const counterStores = [{ name: 'memory', redis: '' }];
+if (await redisReachable()) counterStores.push({ name: 'Redis', redis: REDIS_URL });
+else if (process.env.CI === 'true') throw new Error(`CI=true but Redis at ${REDIS_URL} is not reachable`);
+
+for (const store of counterStores) {
+  describe(`OAuth sign-in throttling: reserve before checking [${store.name}]`, () => {
+    let r: TestRoster;
+    let client: Client;
+    before(async () => {
+      r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: store.redis } });
+      client = await createApplication(r.roster.store.db, { name: 'Throttle', scopes: ['im'], redirectUri: REDIRECT });
+      for (const id of [3, 7, 8]) await updateUser(r.roster.store.db, id, { password_hash: await hashPassword(PASSWORD) });
+    });
+    after(async () => {
+      if (store.redis) {
+        const redis = new Redis(store.redis);
+        const keys = await redis.keys(`roster:${await memberId(r.roster.store.db)}:*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+      }
+      await r.close();
+    });
+    const loginOf = async (id: number) => (await r.roster.store.db.selectFrom('users').select(['login', 'email']).where('id', '=', id).executeTakeFirstOrThrow());
+
+    it('checks at most 10 of 40 parallel wrong passwords; the rest are refused unchecked', async () => {
+      const { login } = await loginOf(7);
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(r, client, { login, password: `wrong ${i}` })));
+      const statuses = answers.map((a) => a.res.status);
+      const checked = statuses.filter((s) => s === 401).length;
+      assert.ok(checked >= 1 && checked <= 10, `checked ${checked}: ${statuses.join(' ')}`);
+      assert.equal(statuses.filter((s) => s === 429).length, 40 - checked);
+      assert.equal((await signIn(r, client, { login })).res.status, 429, 'the account stays refused for the window');
+    });
+
+    it('counts the login and the e-mail address of one account together; the right password gives its attempt back', async () => {
+      const { login, email } = await loginOf(8);
+      for (let i = 0; i < 5; i++) assert.equal((await signIn(r, client, { login, password: `wrong ${i}` })).res.status, 401);
+      for (let i = 0; i < 4; i++) assert.equal((await signIn(r, client, { login: email.toUpperCase(), password: `wrong ${i}` })).res.status, 401);
+      for (let i = 0; i < 3; i++) assert.equal((await signIn(r, client, { login: email })).res.status, 302, 'a success does not count');
+      assert.equal((await signIn(r, client, { login, password: 'wrong 10' })).res.status, 401);
+      assert.equal((await signIn(r, client, { login: email, password: 'wrong 11' })).res.status, 429);
+      assert.equal((await signIn(r, client, { login })).res.status, 429);
+    });
+
+    it('limits one address to 50 failures over every account it tries', async () => {
+      // a server of its own: the other tests here already spent some of this address's failures
+      const fresh = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: store.redis } });
+      try {
+        const app = await createApplication(fresh.roster.store.db, { name: 'Address', scopes: ['im'], redirectUri: REDIRECT });
+        await updateUser(fresh.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+        for (let round = 0; round < 5; round++) {
+          const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(fresh, app, { login: `nobody.${round}.${i}`, password: 'guess' })));
+          assert.deepEqual(answers.map((a) => a.res.status), Array(10).fill(401));
+        }
+        assert.equal((await signIn(fresh, app)).res.status, 429, 'this address used up its failures');
+      } finally {
+        if (store.redis) {
+          const redis = new Redis(store.redis);
+          const keys = await redis.keys(`roster:${await memberId(fresh.roster.store.db)}:*`);
+          if (keys.length) await redis.del(...keys);
+          redis.disconnect();
+        }
+        await fresh.close();
+      }
+    });
+  });
+}
+
+describe('OAuth sign-in throttling: the counter store is down', () => {
+  let r: TestRoster;
+  let client: Client;
+  before(async () => {
+    r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { redis: `redis://127.0.0.1:${await closedPort()}` } });
+    client = await createApplication(r.roster.store.db, { name: 'Closed', scopes: ['im'], redirectUri: REDIRECT });
+    await updateUser(r.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+  });
+  after(() => r.close());
+
+  it('refuses to sign in (fails closed), even with the right password', async () => {
+    const res = await signIn(r, client);
+    assert.equal(res.res.status, 503, res.html);
+    assert.equal(res.location, null);
+    assert.match(res.html, /role="alert">Signing in is not possible right now/);
+  });
+});
+
+for (const engine of engines) {
+  describe(`OAuth code and refresh token replay [${engine}]`, () => {
+    let r: TestRoster;
+    let client: Client;
+    let other: Client;
+    before(async () => {
+      r = await startRoster({ engine, seed: 'demo' });
+      client = await createApplication(r.roster.store.db, { name: 'Replay', scopes: ['im'], redirectUri: REDIRECT });
+      other = await createApplication(r.roster.store.db, { name: 'Thief', scopes: ['im'], redirectUri: REDIRECT });
+      await updateUser(r.roster.store.db, 3, { password_hash: await hashPassword(PASSWORD) });
+    });
+    after(() => r.close());
+
+    const works = async (accessToken: string) => (await r.fetch(`/rest/profile?auth=${accessToken}`)).status === 200;
+    const codeOf = async () => (await signIn(r, client)).location!.searchParams.get('code')!;
+
+    it('leaves a code usable by its application when another one (or a wrong redirect_uri) presents it', async () => {
+      const code = await codeOf();
+      assert.equal((await exchange(r, other, code)).body.error, 'invalid_grant');
+      const wrongRedirect = await token(r, { grant_type: 'authorization_code', client_id: client.clientId, client_secret: client.clientSecret, code, redirect_uri: 'https://evil.example/' });
+      assert.equal(wrongRedirect.body.error, 'invalid_grant');
+      const mine = await exchange(r, client, code);
+      assert.equal(mine.status, 200, mine.text);
+      assert.ok(await works(mine.body.access_token));
+    });
+
+    it('revokes every token issued from a code when the code is presented again', async () => {
+      const code = await codeOf();
+      const first = (await exchange(r, client, code)).body;
+      const refreshed = (await refresh(r, client, first.refresh_token)).body;
+      const unrelated = await pair(r, client);
+      assert.ok((await works(first.access_token)) && (await works(refreshed.access_token)));
+      const again = await exchange(r, client, code);
+      assert.equal(again.body.error, 'invalid_grant');
+      assert.equal(await works(first.access_token), false);
+      assert.equal(await works(refreshed.access_token), false, 'pairs refreshed from the code\'s pair are revoked too');
+      assert.equal((await refresh(r, client, refreshed.refresh_token)).body.error, 'invalid_grant');
+      assert.ok(await works(unrelated.access_token), 'other grants keep working');
+    });
+
+    it('revokes the family when a used refresh token is presented again', async () => {
+      const first = await pair(r, client);
+      const second = (await refresh(r, client, first.refresh_token)).body;
+      const third = (await refresh(r, client, second.refresh_token)).body;
+      const unrelated = await pair(r, client);
+      assert.ok(await works(third.access_token));
+      assert.equal((await refresh(r, client, first.refresh_token)).body.error, 'invalid_grant');
+      assert.equal(await works(third.access_token), false);
+      assert.equal((await refresh(r, client, third.refresh_token)).body.error, 'invalid_grant');
+      assert.ok(await works(unrelated.access_token));
+    });
+  });
+}

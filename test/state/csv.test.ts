@@ -1,7 +1,8 @@
 /** The CSV forms: spreadsheet quirks, problems named by line and column, and an exact round trip. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { directoryToCsv, parseAbsences, formatAbsences, parseCsv } from '../../src/state/csv.js';
+import fc from 'fast-check';
+import { directoryToCsv, parseAbsences, formatAbsences, parseCsv, writeCsv } from '../../src/state/csv.js';
 import { generateCompany } from '../../src/state/generate.js';
 import { csvSource } from '../../src/state/source.js';
 import { validateDirectory } from '../../src/state/validate.js';
@@ -17,6 +18,22 @@ describe('CSV', () => {
       { line: 2, cells: ['1', 'Smith, Ann', 'said "hi"\r\non two lines'] },
       { line: 5, cells: ['2', 'Bob', ''] },
     ]);
+  });
+
+  it('writes formulas as text (a leading apostrophe) and reads every value back unchanged', () => {
+    const values = ['=HYPERLINK("http://evil.example","open")', '+49 30 1234', '-2+3', '@SUM(A1)', '\tindented', '\rcarriage', "'=already", "''", "'", "'plain", "it's", '= spaced', 'plain', ''];
+    const text = writeCsv(['ID', 'V'], values.map((v, i) => [String(i + 1), v]));
+    for (const line of text.split('\n').slice(1, -1)) {
+      const cell = line.slice(line.indexOf(',') + 1).replace(/^"/, '');
+      assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a spreadsheet would run ${JSON.stringify(line)}`);
+    }
+    assert.match(text, /^1,"'=HYPERLINK\(""http/m);
+    assert.deepEqual(parseCsv(text).table.rows.map((r) => r.cells[1]), values);
+    const value = fc.oneof(fc.string(), fc.string().map((v) => `'${v}`), fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'").chain((c) => fc.string().map((v) => c + v)));
+    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 5 }), (row) => {
+      const parsed = parseCsv(writeCsv(['ID', ...row.map((_, i) => `C${i}`)], [['1', ...row]])).table.rows[0]!.cells;
+      assert.deepEqual(parsed, ['1', ...row]);
+    }), { numRuns: 2000 });
   });
 
   it('detects semicolon and tab separated files (European spreadsheets)', () => {

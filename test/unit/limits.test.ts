@@ -119,6 +119,8 @@ describe('Limits', () => {
     const failing: LimitBackend = {
       take: () => Promise.reject(new Error('down')),
       operating: () => Promise.reject(new Error('down')),
+      reserve: () => Promise.reject(new Error('down')),
+      release: () => Promise.reject(new Error('down')),
       close: async () => {},
     };
     const logged: string[] = [];
