@@ -84,6 +84,12 @@ async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply
         requestId: request.id as string,
       })
     : { status: 404, body: new RestError('ERROR_METHOD_NOT_FOUND').toWire() };
+  if ('drop' in response && response.drop) {
+    // a scripted fault (control plane): the client sees the connection close without an answer
+    reply.hijack();
+    request.raw.socket.destroy();
+    return;
+  }
   if (route?.transport === 'xml') {
     return reply.code(response.status).type('application/xml; charset=utf-8').send(toXml(response.body));
   }

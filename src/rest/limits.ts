@@ -55,6 +55,8 @@ export interface LimitBackend {
   take(key: string, profile: RateProfile): Promise<boolean>;
   /** the operating time of `key` over the window, after adding `seconds` (0 only reads) */
   operating(key: string, seconds: number): Promise<OperatingState>;
+  /** a round trip to a shared store (readiness); absent for memory */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,11 @@ export class Limits {
     if (now - this.loggedAt < 30000) return;
     this.loggedAt = now;
     this.log().error({ err: error }, message);
+  }
+
+  /** Whether the shared counters answer (readiness); memory always does. */
+  async ping(): Promise<void> {
+    await this.backend.ping?.();
   }
 
   close(): Promise<void> {
