@@ -15,6 +15,8 @@
 export const REDACTED = '[redacted]';
 
 const SECRET_KEY = /secret|passw|pwd|token|^auth|authori[sz]ation|credential|api_?key|private_?key|cookie|session/i;
+// `key=value` inside a text (a batch command, a URL in a comment): the value of a secret key goes
+const QUERY_PAIR = /(^|[?&;\s])([^=&?;\s]{1,200})=([^&;\s]*)/g;
 // a run of exactly 20 or exactly 50 lower-case letters and digits, not part of a longer word
 const CREDENTIAL_SHAPE = /(?<![A-Za-z0-9])(?:[a-z0-9]{50}|[a-z0-9]{20})(?![A-Za-z0-9])/g;
 
@@ -22,6 +24,14 @@ const CREDENTIAL_SHAPE = /(?<![A-Za-z0-9])(?:[a-z0-9]{50}|[a-z0-9]{20})(?![A-Za-
 const MAX_STRING = 2000;
 const MAX_ITEMS = 200;
 const MAX_DEPTH = 8;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 export class Redactor {
   private readonly known: string[];
@@ -57,6 +67,11 @@ export class Redactor {
     let out = s;
     for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     out = out.replace(CREDENTIAL_SHAPE, REDACTED);
+    if (out.includes('=')) {
+      out = out.replace(QUERY_PAIR, (pair, lead: string, key: string, value: string) =>
+        value !== '' && SECRET_KEY.test(safeDecode(key)) ? `${lead}${key}=${REDACTED}` : pair,
+      );
+    }
     return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…[${out.length - MAX_STRING} more characters]` : out;
   }
 }
