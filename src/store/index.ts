@@ -74,9 +74,11 @@ export async function openStore(location: string): Promise<Store> {
           oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
-    // an idle connection that breaks (the server restarts, the network drops) is an 'error' event
-    // on the pool: unhandled, it would end the process; the pool replaces the connection itself
+    // a connection that breaks (the server restarts, the network drops) is an 'error' event on
+    // the pool when idle and on the client when checked out: unhandled, either would end the
+    // process. The query in flight fails on its own, and the pool replaces the connection.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   } else {
     dialect = 'sqlite';
