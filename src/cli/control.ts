@@ -12,7 +12,10 @@ interface ServerOptions {
   adminToken?: string;
 }
 
-async function call(o: ServerOptions, method: string, path: string, body?: unknown): Promise<any> {
+/** What the /_roster endpoints answer: read loosely, the server validated it. */
+type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function call(o: ServerOptions, method: string, path: string, body?: unknown): Promise<Answer> {
   const token = o.adminToken ?? process.env.ROSTER_ADMIN_TOKEN;
   if (!token) throw new CliError('the server\'s admin token is needed: --admin-token or ROSTER_ADMIN_TOKEN');
   const base = serverUrl(o.url);
@@ -27,7 +30,7 @@ async function call(o: ServerOptions, method: string, path: string, body?: unkno
     throw new CliError(`cannot reach ${base}: ${(error as Error).message}`);
   }
   const text = await res.text();
-  let parsed: any;
+  let parsed: Answer | undefined;
   try {
     parsed = JSON.parse(text);
   } catch {
@@ -38,6 +41,7 @@ async function call(o: ServerOptions, method: string, path: string, body?: unkno
     const problems = Array.isArray(parsed?.problems) ? parsed.problems.map((p: { path: string; message: string }) => `\n  - ${p.path}: ${p.message}`).join('') : '';
     throw new CliError(`${parsed?.error ?? res.status}: ${parsed?.error_description ?? text}${problems}`);
   }
+  if (!parsed) throw new CliError(`${base} answered ${res.status} without JSON`);
   return parsed;
 }
 
