@@ -52,7 +52,8 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
   };
   const at = clock.now();
   const began = performance.now();
-  const response = await traces.run(trace, run);
+  // metrics alone need no per-request state: spare the common production path the context
+  const response = app.journal || app.faults?.size ? await traces.run(trace, run) : await run();
   const seconds = (performance.now() - began) / 1000;
   const method = request.method.toLowerCase();
   const error = response.drop ? 'CONNECTION_DROPPED' : typeof response.body.error === 'string' ? response.body.error : null;
@@ -103,16 +104,21 @@ export async function beforeInvoke(app: App, caller: Caller, method: string): Pr
 /** A batch command is about to run: apply any fault rule to it. */
 export async function beforeCommand(app: App, caller: Caller, method: string): Promise<void> {
   const trace = traces.getStore();
-  const hit = await applyFault(app.faults, method, caller);
-  if (hit && trace) trace.commandFault = hit;
+  try {
+    const hit = await applyFault(app.faults, method, caller);
+    if (hit && trace) trace.commandFault = hit;
+  } catch (error) {
+    // a dropped connection takes the whole batch: mark the request itself
+    if (error instanceof DropConnection && trace) trace.fault = faultOf(error);
+    throw error;
+  }
 }
 
 /** A batch command finished: journal and count it with its own status. */
 export function noteCommand(app: App, key: string, seen: { method: string; params: Params }, error?: RestError): void {
   const trace = traces.getStore();
-  if (!trace) return;
-  const fault = faultOf(error) ?? trace.commandFault;
-  trace.commandFault = undefined;
+  const fault = faultOf(error) ?? trace?.commandFault;
+  if (trace) trace.commandFault = undefined;
   const status = error ? error.status : 200;
   const code = error ? ((error instanceof InjectedError ? error.wireCode : error.code) as string) : null;
   if (app.metrics) {
@@ -120,7 +126,7 @@ export function noteCommand(app: App, key: string, seen: { method: string; param
     if (fault) app.metrics.faults.inc({ action: fault.action });
     else if (code && LIMIT_CODES[code]) app.metrics.limitRejections.inc({ limit: LIMIT_CODES[code] });
   }
-  if (app.journal) {
+  if (app.journal && trace) {
     trace.commands.push({
       key,
       method: seen.method.toLowerCase(),

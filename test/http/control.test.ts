@@ -340,6 +340,11 @@ for (const engine of engines) {
     it('drops the connection without an answer', async () => {
       await admin('POST', '/_roster/faults', { method: 'user.get', drop: true, times: 1 });
       await assert.rejects(r.call('user.get', { ID: 1 }));
+      // inside batch the whole connection goes, and the batch is marked
+      await admin('POST', '/_roster/faults', { method: 'profile', drop: true, times: 1 });
+      await assert.rejects(r.call('batch', { cmd: ['server.time', 'profile'] }));
+      const [batch] = (await admin('GET', '/_roster/requests?method=batch')).requests;
+      assert.deepEqual([batch.status, batch.error, batch.fault.action], [0, 'CONNECTION_DROPPED', 'drop']);
       assert.equal((await r.call('user.get', { ID: 1 })).status, 200);
       const [, dropped] = (await admin('GET', '/_roster/requests')).requests;
       assert.equal(dropped.status, 0);
@@ -370,6 +375,7 @@ for (const engine of engines) {
       assert.equal(ids.length, 2);
       assert.deepEqual(await admin('DELETE', `/_roster/faults/${ids[0]}`), { removed: 1 });
       assert.equal((await admin('DELETE', `/_roster/faults/${ids[0]}`, undefined, 404)).error, 'NOT_FOUND');
+      assert.deepEqual((await admin('DELETE', '/_roster/faults/first', undefined, 400)).problems, [{ path: 'id', message: 'must be a rule id' }]);
       assert.equal((await r.call('profile')).status, 200);
       assert.equal((await r.call('scope')).status, 400);
       assert.deepEqual((await admin('GET', '/_roster/faults')).rules.map((x: any) => x.id), [ids[1]]);
