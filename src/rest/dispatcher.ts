@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { authenticate, type Credentials } from './auth.js';
 import type { App, CallContext, Caller } from './context.js';
 import { RestError } from './errors.js';
-import { beforeInvoke, DropConnection, observeRequest } from './observe.js';
+import { beforeInvoke, DropConnection, noteCaller, observeRequest } from './observe.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
 import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
@@ -100,8 +100,9 @@ async function dispatchCall(app: App, request: RestRequest): Promise<RestRespons
   try {
     const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
     const caller = await authenticate(app, request.credentials);
+    noteCaller(caller); // control plane: the journal's credential
     await app.limits?.admit(caller.credential);
-    await beforeInvoke(app, caller, definition.name); // control plane: journal's caller, scripted faults
+    await beforeInvoke(app, caller, definition.name); // control plane: scripted faults
     timing.processStarted = nowSeconds();
     const outcome = await invoke(app, caller, definition, request.params, request.baseUrl, request.requestId);
     timing.processFinished = nowSeconds();

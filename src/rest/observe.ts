@@ -23,7 +23,8 @@ interface Trace {
   /** the fault that acted on the batch command now running */
   commandFault?: FaultHit;
   commands: JournalCommand[];
-  redactor: Redactor;
+  /** absent without a journal */
+  redactor?: Redactor;
 }
 
 const traces = new AsyncLocalStorage<Trace>();
@@ -48,7 +49,7 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
   if (!app.journal && !app.metrics && !app.faults?.size) return run();
   const trace: Trace = {
     commands: [],
-    redactor: new Redactor([request.credentials.webhook?.secret, request.credentials.token, app.config.adminToken]),
+    redactor: app.journal ? new Redactor([request.credentials.webhook?.secret, request.credentials.token, app.config.adminToken]) : undefined,
   };
   const at = clock.now();
   const began = performance.now();
@@ -65,18 +66,20 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
     if (trace.fault) metrics.faults.inc({ action: trace.fault.action });
     else if (error && LIMIT_CODES[error]) metrics.limitRejections.inc({ limit: LIMIT_CODES[error] });
   }
-  app.journal?.add({
-    time: new Date(at).toISOString(),
-    at,
-    method,
-    credential: credentialOf(trace.caller),
-    params: trace.redactor.value(request.params),
-    status: response.status,
-    error,
-    duration_ms: Math.round(seconds * 1e6) / 1e3,
-    ...(trace.fault ? { fault: trace.fault } : {}),
-    ...(method === 'batch' && trace.caller ? { commands: trace.commands } : {}),
-  });
+  if (app.journal && trace.redactor) {
+    app.journal.add({
+      time: new Date(at).toISOString(),
+      at,
+      method,
+      credential: credentialOf(trace.caller),
+      params: trace.redactor.value(request.params),
+      status: response.status,
+      error,
+      duration_ms: Math.round(seconds * 1e6) / 1e3,
+      ...(trace.fault ? { fault: trace.fault } : {}),
+      ...(method === 'batch' && trace.caller ? { commands: trace.commands } : {}),
+    });
+  }
   return response;
 }
 
@@ -88,10 +91,15 @@ function credentialOf(caller: Caller | undefined): JournalCredential | null {
     : { kind: 'oauth', client_id: c.application?.clientId ?? '', user_id: caller.user.id };
 }
 
-/** The caller passed auth and the request limit: note who it is and apply any fault rule. */
-export async function beforeInvoke(app: App, caller: Caller, method: string): Promise<void> {
+/** The caller passed authentication: note who it is. */
+export function noteCaller(caller: Caller): void {
   const trace = traces.getStore();
   if (trace) trace.caller = caller;
+}
+
+/** The caller passed the request limit too: apply any fault rule. */
+export async function beforeInvoke(app: App, caller: Caller, method: string): Promise<void> {
+  const trace = traces.getStore();
   try {
     const hit = await applyFault(app.faults, method, caller);
     if (hit && trace) trace.fault = hit;
@@ -126,7 +134,7 @@ export function noteCommand(app: App, key: string, seen: { method: string; param
     if (fault) app.metrics.faults.inc({ action: fault.action });
     else if (code && LIMIT_CODES[code]) app.metrics.limitRejections.inc({ limit: LIMIT_CODES[code] });
   }
-  if (app.journal && trace) {
+  if (trace?.redactor) {
     trace.commands.push({
       key,
       method: seen.method.toLowerCase(),

@@ -15,24 +15,10 @@ import { addReadinessCheck } from '../../src/control.js';
 import { grantTokens } from '../../src/oauth/grants.js';
 import { memberId } from '../../src/oauth/member.js';
 import { createApplication, createCode, findApplication } from '../../src/oauth/store.js';
+import { REDIS_URL, redisReachable } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const TOKEN = 'admin-token-for-control-tests';
-const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function dropRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
@@ -525,6 +511,8 @@ for (const engine of engines) {
           const statuses = [];
           for (const method of ['server.time', 'profile', 'scope']) statuses.push((await limited.call(method)).status);
           assert.deepEqual(statuses, [200, 200, 503]);
+          const [refused] = (await a('GET', '/_roster/requests?limit=1')).requests;
+          assert.deepEqual([refused.error, refused.credential?.user_id], ['QUERY_LIMIT_EXCEEDED', 1]); // who was refused
           await a('POST', '/_roster/clock', { advance: 500 }); // 5 requests leak out at 0.01/s
           assert.equal((await limited.call('user.get', { ID: 1 })).status, 200);
           // over the budget now: the method is blocked until its minute leaves the 10-minute window
