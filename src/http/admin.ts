@@ -76,7 +76,6 @@ export async function installAdmin(root: FastifyInstance, app: App, routes: (ser
 }
 
 function adminPlugin(server: FastifyInstance, app: App): void {
-
   server.post('/_roster/reset', async (request, reply) => {
     const started = performance.now();
     const drop = (queryValue(request, 'webhooks') ?? bodyObject(request).webhooks) === 'drop';

@@ -2,15 +2,16 @@
  * The limit counters in Redis, so that every instance serving one directory shares them. Each
  * decision is one Lua script: Redis runs a script alone, so the read-drain-add of the bucket is
  * atomic across instances. The time is Roster's clock (passed in), not Redis `TIME`: the control
- * plane can move Roster's clock, and the windows must move with it.
+ * plane can move Roster's clock, and the windows must move with it (instances sharing a Redis
+ * need machine clocks that agree, as NTP keeps them).
  */
 import { Redis } from 'ioredis';
 import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile } from './limits.js';
 import { clock } from '../clock.js';
 
 /**
- * KEYS[1] bucket hash {level, at}; ARGV burst, drain, now (unix seconds). Returns 1 (admitted) or 0. The key expires
- * once the bucket would be empty anyway.
+ * KEYS[1] bucket hash {level, at}; ARGV burst, drain, now (unix seconds). Returns 1 (admitted)
+ * or 0. The key expires once the bucket would be empty anyway.
  */
 const TAKE = `
 local burst = tonumber(ARGV[1])
