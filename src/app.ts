@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin.js';
+import { controlRoutes, healthRoutes, metricsRoutes } from './http/control-routes.js';
+import { setUpControl } from './control.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
@@ -29,7 +31,8 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const registry = createRegistry();
   const app: App = { store, config, registry, log: console as unknown as App['log'] };
   app.limits = await createLimits(app);
-  const server = await buildServer(app, [installOAuth(app), adminRoutes, ...(options.installers ?? [])]);
+  await setUpControl(app);
+  const server = await buildServer(app, [installOAuth(app), adminRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])]);
   app.log = server.log;
   const roster: Roster = {
     app,

@@ -26,6 +26,11 @@ export class Clock {
     return Math.floor(this.now() / 1000);
   }
 
+  /** how far this clock is from the machine's, in ms */
+  get offset(): number {
+    return this.now() - Date.now();
+  }
+
   get frozen(): boolean {
     return this.frozenAt !== null;
   }

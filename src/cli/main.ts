@@ -43,6 +43,11 @@ program
   .option('--seed <file>', 'load this directory file into an empty database at start (ROSTER_SEED)')
   .option('--export-on-exit <file>', 'write the directory (without password hashes) to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
   .option('--admin-token <token>', 'enable /_roster admin endpoints guarded by this token (ROSTER_ADMIN_TOKEN)')
+  .option('--journal-size <n>', 'REST calls the request journal keeps, 0 = off (ROSTER_JOURNAL_SIZE, default 10000)')
+  .option('--faults <file>', 'JSON file of fault rules loaded at start (ROSTER_FAULTS)')
+  .option('--clock <iso>', 'start with the clock frozen at this time (ROSTER_CLOCK)')
+  .option('--metrics <on|off>', 'serve Prometheus metrics at /metrics (ROSTER_METRICS, default on)')
+  .option('--metrics-token <token>', 'bearer token /metrics requires (ROSTER_METRICS_TOKEN)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');
@@ -107,6 +112,35 @@ token
   .option('--json', 'print the /oauth/token/ answer as JSON')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./token.js')).tokenIssue(o));
+
+// the control plane of a running server, over HTTP (docs/CONTROL.md)
+const control = async () => import('./control.js');
+const withServer = (c: Command) =>
+  c.option('--url <base>', 'server base URL (default from ROSTER_PUBLIC_URL, ROSTER_HOST, ROSTER_PORT)').option('--admin-token <token>', 'the server\'s admin token (ROSTER_ADMIN_TOKEN)');
+withServer(program.command('requests').description('show the request journal, newest last; --follow keeps printing new calls'))
+  .option('--follow', 'keep printing calls as they arrive')
+  .option('--method <name>', 'only this method')
+  .option('--status <code>', 'only this HTTP status')
+  .option('--error <code>', 'only this error code')
+  .option('--credential <c>', 'only this credential: webhook id, client_id, user:<id>')
+  .option('--limit <n>', 'at most this many (default 20)')
+  .option('--count', 'print only how many calls match')
+  .option('--clear', 'empty the journal')
+  .option('--json', 'one JSON entry per line')
+  .action(async (o) => (await control()).requestsCommand(o));
+const faults = program.command('faults').description('scripted failures of a running server: add, list, clear');
+withServer(faults.command('add [rule]').description('add a rule (JSON, e.g. \'{"method":"im.user.get","error":"expired_token","times":1}\') or the rules of --file'))
+  .option('--file <file>', 'JSON file of rules')
+  .action(async (rule, o) => (await control()).faultsAdd(rule, o));
+withServer(faults.command('list').description('the rules with how often each fired')).action(async (o) => (await control()).faultsList(o));
+withServer(faults.command('clear [id]').description('remove one rule, or all')).action(async (id, o) => (await control()).faultsClear(id, o));
+withServer(program.command('clock').description('show or move the clock of a running server'))
+  .option('--set <iso>', 'jump to this time')
+  .option('--advance <seconds>', 'move forward (negative: back)')
+  .option('--freeze', 'stop the clock')
+  .option('--unfreeze', 'let it run again')
+  .option('--reset', 'back to real time')
+  .action(async (o) => (await control()).clockCommand(o));
 
 program
   .command('import <file>')

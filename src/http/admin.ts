@@ -36,7 +36,7 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
-function send(reply: FastifyReply, status: number, body: unknown) {
+export function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
@@ -50,25 +50,33 @@ function bodyObject(request: FastifyRequest): Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
-export const adminRoutes: RouteInstaller = async (root: FastifyInstance, app: App) => {
+export const adminRoutes: RouteInstaller = (root: FastifyInstance, app: App) => installAdmin(root, app, (server) => adminPlugin(server, app));
+
+/**
+ * Installs `routes` as a plugin of their own, guarded by the admin token, when one is
+ * configured; without one they do not exist (404). Other /_roster modules use it too.
+ */
+export async function installAdmin(root: FastifyInstance, app: App, routes: (server: FastifyInstance) => void): Promise<void> {
   const token = app.config.adminToken;
   if (!token) return;
+  const expected = digest(token);
   // a plugin of its own, so that the token check guards these routes only
-  await root.register(async (server) => adminPlugin(server, app, digest(token)));
-};
-
-function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void {
-  server.addHook('onRequest', async (request, reply) => {
-    const given = tokenOf(request);
-    if (given === undefined) {
-      return send(reply, 401, {
-        error: 'NO_AUTH_FOUND',
-        error_description: 'The /_roster endpoints need the admin token: Authorization: Bearer <token> or X-Roster-Admin-Token: <token>',
-      });
-    }
-    if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
+  await root.register(async (server) => {
+    server.addHook('onRequest', async (request, reply) => {
+      const given = tokenOf(request);
+      if (given === undefined) {
+        return send(reply, 401, {
+          error: 'NO_AUTH_FOUND',
+          error_description: 'The /_roster endpoints need the admin token: Authorization: Bearer <token> or X-Roster-Admin-Token: <token>',
+        });
+      }
+      if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
+    });
+    routes(server);
   });
+}
 
+function adminPlugin(server: FastifyInstance, app: App): void {
   server.post('/_roster/reset', async (request, reply) => {
     const started = performance.now();
     const drop = (queryValue(request, 'webhooks') ?? bodyObject(request).webhooks) === 'drop';

@@ -118,6 +118,12 @@ async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply
         requestId: request.id as string,
       })
     : { status: 404, body: new RestError('ERROR_METHOD_NOT_FOUND').toWire() };
+  if ('drop' in response && response.drop) {
+    // a scripted fault (control plane): the client sees the connection close without an answer
+    reply.hijack();
+    request.raw.socket.destroy();
+    return;
+  }
   // characters, not bytes: the cap is checked while the text is built, before it is encoded
   const max = app.config.maxAnswerBytes;
   if (route?.transport === 'xml') {

@@ -2,11 +2,13 @@ import type { Db } from '../store/index.js';
 import { memberId } from './member.js';
 import type { OAuthAppRow } from './schema.js';
 import { issueTokens, scopesOfRow } from './store.js';
-import { ACCESS_TOKEN_SECONDS } from './tokens.js';
+import { ACCESS_TOKEN_SECONDS, nowUnix } from './tokens.js';
 
 /** The body of a successful `/oauth/token/` answer, in the Bitrix24 OAuth server's shape. */
 export interface TokenBody {
   access_token: string;
+  /** unix seconds (by Roster's clock) when the access token expires: B24OAuth schedules its refresh by it */
+  expires: number;
   expires_in: number;
   scope: string;
   domain: string;
@@ -35,10 +37,12 @@ export async function grantTokens(
 ): Promise<TokenBody> {
   const granted = new Set(scopesOfRow(app));
   const scopes = scope.filter((s) => granted.has(s));
-  const pair = await issueTokens(db, { appId: app.id, userId, scope: scopes, family });
+  const now = nowUnix();
+  const pair = await issueTokens(db, { appId: app.id, userId, scope: scopes, family }, now);
   const base = baseUrl.replace(/\/+$/, '');
   return {
     access_token: pair.accessToken,
+    expires: now + ACCESS_TOKEN_SECONDS,
     expires_in: ACCESS_TOKEN_SECONDS,
     scope: scopes.join(','),
     domain: hostOf(base),

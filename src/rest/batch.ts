@@ -8,6 +8,7 @@
 import { decodeLimits, parseQueryString, splitParams } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
+import { beforeCommand, DropConnection, noteCommand } from './observe.js';
 import { argumentError, RestError } from './errors.js';
 import type { Params } from './params.js';
 import type { MethodDefinition, MethodResult } from './registry.js';
@@ -146,10 +147,17 @@ function parseCommand(text: string): { method: string; query: string } {
   return { method, query: i < 0 ? '' : text.slice(i + 1) };
 }
 
-async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Promise<MethodResult & { time: Record<string, unknown> }> {
+/** What the journal records of a command: filled in as the command is read. */
+interface SeenCommand {
+  method: string;
+  params: Params;
+}
+
+async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, seen: SeenCommand): Promise<MethodResult & { time: Record<string, unknown> }> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
   const { method, query } = parseCommand(text);
+  seen.method = method;
   if (method.toLowerCase() === 'batch') throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
   const definition = ctx.app.registry.get(method);
   if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
@@ -163,6 +171,8 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult): Pr
   }
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = splitParams(params, {}).params;
+  seen.params = params;
+  await beforeCommand(ctx.app, ctx.caller, definition.name); // control plane: scripted faults
   timing.processStarted = nowSeconds();
   const outcome = await invoke(ctx.app, ctx.caller, definition, params, ctx.baseUrl, ctx.requestId, ctx.budget);
   timing.processFinished = nowSeconds();
@@ -180,20 +190,27 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
   const out = emptyBatchResult();
   for (const [index, [key, text]] of commands.entries()) {
     if (index >= BATCH_MAX_LENGTH) {
-      out.result_error.set(key, new RestError('ERROR_BATCH_LENGTH_EXCEEDED').toWire());
+      const tooMany = new RestError('ERROR_BATCH_LENGTH_EXCEEDED');
+      noteCommand(ctx.app, key, { method: typeof text === 'string' ? parseCommand(text).method : '', params: {} }, tooMany);
+      out.result_error.set(key, tooMany.toWire());
       if (halt) break;
       continue;
     }
     // between commands other requests get their turn: a batch never holds the event loop for more than one command
     if (index > 0) await new Promise<void>((resume) => setImmediate(resume));
+    const seen: SeenCommand = { method: '', params: {} };
     try {
-      const outcome = await runCommand(ctx, text, out);
+      const outcome = await runCommand(ctx, text, out, seen);
       out.result.set(key, outcome.result);
       if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
       if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
       out.result_time.set(key, outcome.time);
+      noteCommand(ctx.app, key, seen);
     } catch (error) {
-      out.result_error.set(key, toRestError(ctx.app, error, ctx.requestId ?? '').toWire());
+      if (error instanceof DropConnection) throw error; // the whole connection goes
+      const restError = toRestError(ctx.app, error, ctx.requestId ?? '');
+      noteCommand(ctx.app, key, seen, restError);
+      out.result_error.set(key, restError.toWire());
       if (halt) break;
     }
   }

@@ -5,7 +5,10 @@ import type { Store } from '../store/index.js';
 import type { UserRow } from '../store/users.js';
 import type { Viewer } from '../store/visibility.js';
 import { RequestBudget } from './budget.js';
+import type { Faults } from './faults.js';
+import type { Journal } from './journal.js';
 import type { Limits } from './limits.js';
+import type { Metrics } from './metrics.js';
 import type { MethodDefinition, MethodRegistry } from './registry.js';
 
 export interface Logger {
@@ -24,6 +27,20 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** control plane: the last REST calls (absent with --journal-size 0) */
+  journal?: Journal;
+  /** control plane: scripted failures (absent without --admin-token and --faults) */
+  faults?: Faults;
+  /** Prometheus metrics (absent with --metrics off) */
+  metrics?: Metrics;
+  /** what /readyz checks; later parts add theirs (e.g. "read model loaded") with addReadinessCheck */
+  readiness?: ReadinessCheck[];
+}
+
+/** One readiness check: resolves true when ready, or a short reason why not (or throws). */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<true | string>;
 }
 
 export interface Credential {

@@ -3,6 +3,7 @@ import { authenticate, type Credentials } from './auth.js';
 import { requestBudget, type App, type CallContext, type Caller } from './context.js';
 import type { RequestBudget } from './budget.js';
 import { RestError } from './errors.js';
+import { beforeInvoke, DropConnection, noteCaller, observeRequest } from './observe.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
 import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
@@ -19,6 +20,8 @@ export interface RestRequest {
 export interface RestResponse {
   status: number;
   body: Record<string, unknown>;
+  /** a fault rule said to drop the connection (control plane) */
+  drop?: boolean;
 }
 
 export function findMethod(app: App, name: string): MethodDefinition {
@@ -90,17 +93,24 @@ export function toRestError(app: App, error: unknown, requestId: string): RestEr
  * One REST request, from method name to envelope: lookup, auth, the request limit (once per
  * request, so a whole batch counts once), the call, and `time`.
  */
-export async function dispatch(app: App, request: RestRequest): Promise<RestResponse> {
+export function dispatch(app: App, request: RestRequest): Promise<RestResponse> {
+  return observeRequest(app, request, () => dispatchCall(app, request));
+}
+
+async function dispatchCall(app: App, request: RestRequest): Promise<RestResponse> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   try {
     const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
     const caller = await authenticate(app, request.credentials);
+    noteCaller(caller); // control plane: the journal's credential
     await app.limits?.admit(caller.credential);
+    await beforeInvoke(app, caller, definition.name); // control plane: scripted faults
     timing.processStarted = nowSeconds();
     const outcome = await invoke(app, caller, definition, request.params, request.baseUrl, request.requestId);
     timing.processFinished = nowSeconds();
     return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone, outcome.operating)) };
   } catch (error) {
+    if (error instanceof DropConnection) return { status: 0, body: {}, drop: true };
     const restError = toRestError(app, error, request.requestId);
     return { status: restError.status, body: restError.toWire() };
   }

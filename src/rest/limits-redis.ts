@@ -1,21 +1,22 @@
 /**
  * The limit counters in Redis, so that every instance serving one directory shares them. Each
  * decision is one Lua script: Redis runs a script alone, so the read-drain-add of the bucket is
- * atomic across instances, and the clock is Redis's own (`TIME`), the same for all of them.
+ * atomic across instances. The time is Roster's clock (passed in), not Redis `TIME`: the control
+ * plane can move Roster's clock, and the windows must move with it (instances sharing a Redis
+ * need machine clocks that agree, as NTP keeps them).
  */
 import { Redis } from 'ioredis';
 import { BUCKET_SECONDS, WINDOW_BUCKETS, type LimitBackend, type OperatingState, type RateProfile, type Reservation } from './limits.js';
 import { clock } from '../clock.js';
 
 /**
- * KEYS[1] bucket hash {level, at}; ARGV burst, drain. Returns 1 (admitted) or 0. The key expires
- * once the bucket would be empty anyway.
+ * KEYS[1] bucket hash {level, at}; ARGV burst, drain, now (unix seconds). Returns 1 (admitted)
+ * or 0. The key expires once the bucket would be empty anyway.
  */
 const TAKE = `
 local burst = tonumber(ARGV[1])
 local drain = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local now = tonumber(ARGV[3])
 local v = redis.call('HMGET', KEYS[1], 'level', 'at')
 local level = tonumber(v[1]) or 0
 local at = tonumber(v[2]) or now
@@ -42,7 +43,7 @@ const OPERATING = `
 local add = tonumber(ARGV[1])
 local buckets = tonumber(ARGV[2])
 local size = tonumber(ARGV[3])
-local now = tonumber(redis.call('TIME')[1])
+local now = math.floor(tonumber(ARGV[4]))
 local current = math.floor(now / size)
 if add > 0 then
   redis.call('HINCRBYFLOAT', KEYS[1], tostring(current), ARGV[1])
@@ -91,8 +92,8 @@ return 1
 type LimitsRedis = Redis & {
   rosterReserve(key: string, max: number, window: number): Promise<[number, number, number]>;
   rosterRelease(key: string): Promise<number>;
-  rosterTake(key: string, burst: number, drain: number): Promise<number>;
-  rosterOperating(key: string, add: string, buckets: number, size: number): Promise<[string, string, string]>;
+  rosterTake(key: string, burst: number, drain: number, now: string): Promise<number>;
+  rosterOperating(key: string, add: string, buckets: number, size: number, now: string): Promise<[string, string, string]>;
 };
 
 export class RedisBackend implements LimitBackend {
@@ -142,12 +143,12 @@ export class RedisBackend implements LimitBackend {
   }
 
   async take(key: string, profile: RateProfile): Promise<boolean> {
-    return (await this.redis.rosterTake(this.prefix + key, profile.burst, profile.drain)) === 1;
+    return (await this.redis.rosterTake(this.prefix + key, profile.burst, profile.drain, clock.seconds().toFixed(6))) === 1;
   }
 
   async operating(key: string, seconds: number): Promise<OperatingState> {
     // a fixed decimal string: HINCRBYFLOAT refuses exponent notation such as 1e-7
-    const [total, oldest, now] = await this.redis.rosterOperating(this.prefix + key, seconds.toFixed(9), WINDOW_BUCKETS, BUCKET_SECONDS);
+    const [total, oldest, now] = await this.redis.rosterOperating(this.prefix + key, seconds.toFixed(9), WINDOW_BUCKETS, BUCKET_SECONDS, clock.seconds().toFixed(6));
     const first = Number(oldest);
     return {
       total: Number(total),
@@ -162,6 +163,10 @@ export class RedisBackend implements LimitBackend {
 
   async release(key: string): Promise<void> {
     await this.redis.rosterRelease(this.prefix + key);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

@@ -69,6 +69,8 @@ export interface LimitBackend {
   reserve(key: string, max: number, windowSeconds: number): Promise<Reservation>;
   /** Takes back one attempt `reserve` counted (it turned out not to be a failure). */
   release(key: string): Promise<void>;
+  /** a round trip to a shared store (readiness); absent for memory */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -237,6 +239,11 @@ export class Limits {
     if (now - this.loggedAt < 30000) return;
     this.loggedAt = now;
     this.log().error({ err: error }, message);
+  }
+
+  /** Whether the shared counters answer (readiness); memory always does. */
+  async ping(): Promise<void> {
+    await this.backend.ping?.();
   }
 
   close(): Promise<void> {

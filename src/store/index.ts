@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, syncIdSequences, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -18,6 +18,10 @@ export interface Store {
   queryCount(): number;
   /** make the engine's generated ids follow rows inserted with explicit ids */
   syncIds(): Promise<void>;
+  /** one round trip to the engine (readiness): throws when it does not answer */
+  ping(): Promise<void>;
+  /** names of migrations not applied to this database (readiness): empty when up to date */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -62,12 +66,19 @@ export async function openStore(location: string): Promise<Store> {
       connectionString: url.toString(),
       max: 10,
       ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+      // an unreachable server fails a request (and the readiness check) in 5 s instead of never
+      connectionTimeoutMillis: 5000,
       types: {
         getTypeParser: ((oid: number, format?: string) =>
           // int8 and numeric counts come back as strings by default; ours fit in a double
           oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    // a connection that breaks (the server restarts, the network drops) is an 'error' event on
+    // the pool when idle and on the client when checked out: unhandled, either would end the
+    // process. The query in flight fails on its own, and the pool replaces the connection.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   } else {
     dialect = 'sqlite';
@@ -96,6 +107,10 @@ export async function openStore(location: string): Promise<Store> {
     location: shown,
     queryCount: () => queries,
     syncIds: () => syncIdSequences(db as Kysely<unknown>, dialect),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
+    pendingMigrations: async () => (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name),
     close: () => db.destroy(),
   };
 }

@@ -6,24 +6,10 @@ import { testConfig } from '../../src/config.js';
 import { memberId } from '../../src/oauth/member.js';
 import { grantTokens } from '../../src/oauth/grants.js';
 import { createApplication, findApplication } from '../../src/oauth/store.js';
+import { REDIS_URL, redisReachable } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
-const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-
 const LIMITED = { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' };
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** Fires `n` requests at once and counts the answers by status. */
 async function burst(n: number, send: (i: number) => Promise<{ status: number; body: any }>) {

@@ -14,7 +14,7 @@ import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const PASSWORD = 'correct horse battery';
 const REDIRECT = 'http://127.0.0.1:9/callback?keep=1';
-const TOKEN_KEYS = ['access_token', 'expires_in', 'scope', 'domain', 'server_endpoint', 'client_endpoint', 'member_id', 'user_id', 'refresh_token', 'status'];
+const TOKEN_KEYS = ['access_token', 'expires', 'expires_in', 'scope', 'domain', 'server_endpoint', 'client_endpoint', 'member_id', 'user_id', 'refresh_token', 'status'];
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 interface Client {

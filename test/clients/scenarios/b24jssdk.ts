@@ -2,7 +2,7 @@
  * @bitrix24/b24jssdk used as its README shows: a B24Hook built from the webhook URL, then its
  * call, list and batch helpers. Each scenario returns what the SDK handed back to its caller.
  */
-import { ApiVersion, B24Hook, type AjaxResult, type Result } from '@bitrix24/b24jssdk';
+import { ApiVersion, B24Hook, B24OAuth, type AjaxResult, type Result } from '@bitrix24/b24jssdk';
 import type { Scenario } from './types.js';
 
 /** The recipe from clients.md §9: the SDK's own limiter out of the way, so Roster's is the one tested. */
@@ -38,7 +38,58 @@ function ajax(res: AjaxResult) {
   };
 }
 
+/** OAuth clients by client_id and user, each counting the token refreshes it made. */
+const oauthClients = new Map<string, { b24: B24OAuth; refreshes: number }>();
+
+/** The token answer of Roster's /oauth/token/ as B24OAuth takes it, as an application keeps it. */
+interface OAuthArgs {
+  clientId: string;
+  clientSecret: string;
+  token: { access_token: string; refresh_token: string; expires_in: number; expires: number; scope: string; domain: string; client_endpoint: string; server_endpoint: string; member_id: string; user_id: number; status: string };
+  restrictionParams?: object;
+}
+
+function oauthClient(args: OAuthArgs) {
+  const key = `${args.clientId} ${args.token.user_id}`;
+  let entry = oauthClients.get(key);
+  if (!entry) {
+    const t = args.token;
+    const b24 = new B24OAuth(
+      {
+        applicationToken: '',
+        userId: t.user_id,
+        memberId: t.member_id,
+        accessToken: t.access_token,
+        refreshToken: t.refresh_token,
+        expires: t.expires,
+        expiresIn: t.expires_in,
+        scope: t.scope,
+        domain: t.domain,
+        clientEndpoint: t.client_endpoint,
+        serverEndpoint: t.server_endpoint,
+        status: t.status,
+      } as never,
+      { clientId: args.clientId, clientSecret: args.clientSecret },
+      { restrictionParams: { ...GENEROUS, ...args.restrictionParams } },
+    );
+    const made = { b24, refreshes: 0 };
+    b24.setCallbackRefreshAuth(async () => {
+      made.refreshes++;
+    });
+    oauthClients.set(key, made);
+    entry = made;
+  }
+  return entry;
+}
+
 export const scenarios: Record<string, Scenario> = {
+  /** B24OAuth (a server-side application with a token pair): callMethod, and how often it refreshed */
+  async oauthCall(args: OAuthArgs & { method: string; params?: object }) {
+    const client = oauthClient(args);
+    const res = await client.b24.callMethod(args.method, args.params ?? {});
+    return { ...ajax(res), refreshes: client.refreshes };
+  },
+
   /** the deprecated, most used entry point */
   async callMethod(args: { hook: string; method: string; params?: object; restrictionParams?: object }) {
     return ajax(await client(args).callMethod(args.method, args.params ?? {}));

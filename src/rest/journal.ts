@@ -1,0 +1,138 @@
+/**
+ * The request journal: the last N REST calls of a server instance (`--journal-size`, 0 = off),
+ * kept in a ring in memory, for tests that assert what their code sent ("im.user.list.get was
+ * called exactly once") and for `roster requests --follow`. Entries are written by the
+ * dispatcher's observer (observe.ts), with parameters already redacted (redact.ts).
+ */
+
+export interface JournalCredential {
+  kind: 'webhook' | 'oauth';
+  /** the webhook's id (webhooks) */
+  webhook?: number;
+  /** the application's client_id (OAuth) */
+  client_id?: string;
+  user_id: number;
+}
+
+export interface JournalFault {
+  rule: number;
+  action: 'error' | 'latency' | 'drop';
+}
+
+export interface JournalCommand {
+  key: string;
+  method: string;
+  params: unknown;
+  status: number;
+  error: string | null;
+  fault?: JournalFault;
+}
+
+export interface JournalEntry {
+  /** increasing from 1 for the life of the server; `after=<id>` tails from there */
+  id: number;
+  /** ISO time by the server's clock (which the control plane may move) */
+  time: string;
+  /** the same, unix milliseconds */
+  at: number;
+  method: string;
+  credential: JournalCredential | null;
+  params: unknown;
+  /** the HTTP status; 0 when a fault dropped the connection */
+  status: number;
+  error: string | null;
+  duration_ms: number;
+  /** the rule that fired on this call, when one did */
+  fault?: JournalFault;
+  /** batch: each command with its own outcome */
+  commands?: JournalCommand[];
+}
+
+export interface JournalFilter {
+  method?: string;
+  status?: number;
+  error?: string;
+  /** `webhook:<id>`, a bare webhook id, `oauth:<client_id>` or a client_id, `user:<id>` */
+  credential?: string;
+  /** unix ms: entries at or after */
+  since?: number;
+  /** entry id: entries after it */
+  after?: number;
+  limit?: number;
+}
+
+export class Journal {
+  private readonly ring: (JournalEntry | undefined)[];
+  private next = 0;
+  private lastId = 0;
+
+  constructor(readonly size: number) {
+    this.ring = new Array(size);
+  }
+
+  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { id: ++this.lastId, ...entry };
+    this.ring[this.next] = full;
+    this.next = (this.next + 1) % this.size;
+    return full;
+  }
+
+  /** Matching entries, newest first. */
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    const limit = filter.limit ?? Infinity;
+    for (let i = 1; i <= this.size && out.length < limit; i++) {
+      const entry = this.ring[(this.next - i + this.size) % this.size];
+      if (!entry) break;
+      if (matches(entry, filter)) out.push(entry);
+    }
+    return out;
+  }
+
+  /**
+   * Matching calls: an entry that matches counts once; a batch that matches through its
+   * commands counts each matching command, so "user.get was called twice" holds however the
+   * calls were sent.
+   */
+  count(filter: JournalFilter = {}): number {
+    let n = 0;
+    for (const entry of this.list({ ...filter, limit: undefined })) {
+      n += callMatches(entry, filter) ? 1 : (entry.commands ?? []).filter((c) => callMatches(c, filter)).length;
+    }
+    return n;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+  }
+}
+
+/**
+ * A batch entry matches a method, status or error filter through its commands too: "how often
+ * was user.get called" counts the user.get commands inside batches.
+ */
+function matches(entry: JournalEntry, f: JournalFilter): boolean {
+  if (f.since !== undefined && entry.at < f.since) return false;
+  if (f.after !== undefined && entry.id <= f.after) return false;
+  if (f.credential !== undefined && !credentialMatches(entry.credential, f.credential)) return false;
+  const self = callMatches(entry, f);
+  if (self || !entry.commands) return self;
+  return entry.commands.some((c) => callMatches(c, f));
+}
+
+function callMatches(call: { method: string; status: number; error: string | null }, f: JournalFilter): boolean {
+  if (f.method !== undefined && call.method !== f.method.toLowerCase()) return false;
+  if (f.status !== undefined && call.status !== f.status) return false;
+  if (f.error !== undefined && call.error !== f.error) return false;
+  return true;
+}
+
+function credentialMatches(c: JournalCredential | null, wanted: string): boolean {
+  if (!c) return false;
+  const [kind, value] = wanted.includes(':') ? [wanted.slice(0, wanted.indexOf(':')), wanted.slice(wanted.indexOf(':') + 1)] : ['', wanted];
+  if (kind === 'user') return String(c.user_id) === value;
+  if (kind === 'webhook') return c.webhook !== undefined && String(c.webhook) === value;
+  if (kind === 'oauth' || kind === 'app') return c.client_id === value;
+  return (c.webhook !== undefined && String(c.webhook) === wanted) || c.client_id === wanted;
+}

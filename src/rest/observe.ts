@@ -1,0 +1,149 @@
+/**
+ * The control plane's view of every REST call, kept out of the dispatcher's own logic: the
+ * dispatcher wraps each request in `observeRequest` and calls `beforeInvoke` once the caller is
+ * known; `batch` calls `beforeCommand` and `noteCommand` per command. From that one place come
+ * the journal entry (journal.ts), the metrics (metrics.ts) and the scripted faults (faults.ts).
+ *
+ * The per-request state travels in an AsyncLocalStorage, so that nothing between the dispatcher
+ * and batch has to pass it along.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { clock } from '../clock.js';
+import type { App, Caller } from './context.js';
+import { applyFault, DropConnection, faultOf, InjectedError, type FaultHit } from './faults.js';
+import type { JournalCommand, JournalCredential } from './journal.js';
+import { Redactor } from './redact.js';
+import type { RestError } from './errors.js';
+import type { Params } from './params.js';
+
+interface Trace {
+  caller?: Caller;
+  fault?: FaultHit;
+  /** the fault that acted on the batch command now running */
+  commandFault?: FaultHit;
+  commands: JournalCommand[];
+  /** absent without a journal */
+  redactor?: Redactor;
+}
+
+const traces = new AsyncLocalStorage<Trace>();
+
+export interface ObservedRequest {
+  method: string;
+  params: Params;
+  credentials: { webhook?: { secret: string }; token?: string };
+}
+
+export interface ObservedResponse {
+  status: number;
+  body: Record<string, unknown>;
+  /** a fault said to drop the connection: the HTTP layer closes it without an answer */
+  drop?: boolean;
+}
+
+const LIMIT_CODES: Record<string, string> = { QUERY_LIMIT_EXCEEDED: 'rate', OPERATION_TIME_LIMIT: 'operating' };
+
+/** Runs one REST request, then journals and counts it. */
+export async function observeRequest<R extends ObservedResponse>(app: App, request: ObservedRequest, run: () => Promise<R>): Promise<R> {
+  if (!app.journal && !app.metrics && !app.faults?.size) return run();
+  const trace: Trace = {
+    commands: [],
+    redactor: app.journal ? new Redactor([request.credentials.webhook?.secret, request.credentials.token, app.config.adminToken]) : undefined,
+  };
+  const at = clock.now();
+  const began = performance.now();
+  // metrics alone need no per-request state: spare the common production path the context
+  const response = app.journal || app.faults?.size ? await traces.run(trace, run) : await run();
+  const seconds = (performance.now() - began) / 1000;
+  const method = request.method.toLowerCase();
+  const error = response.drop ? 'CONNECTION_DROPPED' : typeof response.body.error === 'string' ? response.body.error : null;
+  const metrics = app.metrics;
+  if (metrics) {
+    const label = app.registry.get(method) ? method : 'unknown';
+    metrics.requests.inc({ method: label, status: String(response.status) });
+    metrics.duration.observe({ method: label }, seconds);
+    if (trace.fault) metrics.faults.inc({ action: trace.fault.action });
+    else if (error && LIMIT_CODES[error]) metrics.limitRejections.inc({ limit: LIMIT_CODES[error] });
+  }
+  if (app.journal && trace.redactor) {
+    app.journal.add({
+      time: new Date(at).toISOString(),
+      at,
+      method,
+      credential: credentialOf(trace.caller),
+      params: trace.redactor.value(request.params),
+      status: response.status,
+      error,
+      duration_ms: Math.round(seconds * 1e6) / 1e3,
+      ...(trace.fault ? { fault: trace.fault } : {}),
+      ...(method === 'batch' && trace.caller ? { commands: trace.commands } : {}),
+    });
+  }
+  return response;
+}
+
+function credentialOf(caller: Caller | undefined): JournalCredential | null {
+  if (!caller) return null;
+  const c = caller.credential;
+  return c.kind === 'webhook'
+    ? { kind: 'webhook', webhook: c.id, user_id: caller.user.id }
+    : { kind: 'oauth', client_id: c.application?.clientId ?? '', user_id: caller.user.id };
+}
+
+/** The caller passed authentication: note who it is. */
+export function noteCaller(caller: Caller): void {
+  const trace = traces.getStore();
+  if (trace) trace.caller = caller;
+}
+
+/** The caller passed the request limit too: apply any fault rule. */
+export async function beforeInvoke(app: App, caller: Caller, method: string): Promise<void> {
+  const trace = traces.getStore();
+  try {
+    const hit = await applyFault(app.faults, method, caller);
+    if (hit && trace) trace.fault = hit;
+  } catch (error) {
+    if (trace) trace.fault = faultOf(error);
+    throw error;
+  }
+}
+
+/** A batch command is about to run: apply any fault rule to it. */
+export async function beforeCommand(app: App, caller: Caller, method: string): Promise<void> {
+  const trace = traces.getStore();
+  try {
+    const hit = await applyFault(app.faults, method, caller);
+    if (hit && trace) trace.commandFault = hit;
+  } catch (error) {
+    // a dropped connection takes the whole batch: mark the request itself
+    if (error instanceof DropConnection && trace) trace.fault = faultOf(error);
+    throw error;
+  }
+}
+
+/** A batch command finished: journal and count it with its own status. */
+export function noteCommand(app: App, key: string, seen: { method: string; params: Params }, error?: RestError): void {
+  const trace = traces.getStore();
+  const fault = faultOf(error) ?? trace?.commandFault;
+  if (trace) trace.commandFault = undefined;
+  const status = error ? error.status : 200;
+  const code = error ? ((error instanceof InjectedError ? error.wireCode : error.code) as string) : null;
+  if (app.metrics) {
+    app.metrics.batchCommands.inc({ method: app.registry.get(seen.method) ? seen.method.toLowerCase() : 'unknown', status: String(status) });
+    if (fault) app.metrics.faults.inc({ action: fault.action });
+    else if (code && LIMIT_CODES[code]) app.metrics.limitRejections.inc({ limit: LIMIT_CODES[code] });
+  }
+  if (trace?.redactor) {
+    trace.commands.push({
+      key,
+      method: seen.method.toLowerCase(),
+      params: trace.redactor.value(seen.params),
+      status,
+      error: code,
+      ...(fault ? { fault } : {}),
+    });
+  }
+}
+
+export { DropConnection };

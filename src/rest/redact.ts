@@ -1,0 +1,77 @@
+/**
+ * Parameters as the request journal keeps them: every secret replaced by `[redacted]`, and the
+ * whole bounded in size (a 1 MB body must not become 10,000 × 1 MB of journal).
+ *
+ * A secret is recognised three ways, so that one slipping past a rule is caught by another:
+ * - by key: anything named like a secret, token, password or auth (`client_secret`, `PASSWORD`,
+ *   `refresh_token`, `auth`, `Authorization`, `api_key`, ...);
+ * - by value: the exact credentials of this request (webhook secret, access token), and the
+ *   admin token, wherever they appear, even inside a longer text;
+ * - by shape: anything shaped like a credential Roster issues (20 lower-case letters and digits:
+ *   a webhook secret; 50: an access or refresh token, a client secret or an OAuth code), even
+ *   under an unexpected parameter name.
+ */
+
+export const REDACTED = '[redacted]';
+
+const SECRET_KEY = /secret|passw|pwd|token|^auth|authori[sz]ation|credential|api_?key|private_?key|cookie|session/i;
+// `key=value` inside a text (a batch command, a URL in a comment): the value of a secret key goes
+const QUERY_PAIR = /(^|[?&;\s])([^=&?;\s]{1,200})=([^&;\s]*)/g;
+// a run of exactly 20 or exactly 50 lower-case letters and digits, not part of a longer word
+const CREDENTIAL_SHAPE = /(?<![A-Za-z0-9])(?:[a-z0-9]{50}|[a-z0-9]{20})(?![A-Za-z0-9])/g;
+
+/** Limits on what one journal entry keeps. */
+const MAX_STRING = 2000;
+const MAX_ITEMS = 200;
+const MAX_DEPTH = 8;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export class Redactor {
+  private readonly known: string[];
+
+  /** `known`: exact secrets to hide wherever they appear (empty strings are ignored) */
+  constructor(known: readonly (string | undefined)[] = []) {
+    this.known = known.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  }
+
+  /** A copy of `value` without secrets, bounded in size. */
+  value(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) return '[nested too deep]';
+    if (Array.isArray(value)) {
+      const out = value.slice(0, MAX_ITEMS).map((v) => this.value(v, depth + 1));
+      if (value.length > MAX_ITEMS) out.push(`[${value.length - MAX_ITEMS} more]`);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    let n = 0;
+    for (const [key, v] of Object.entries(value)) {
+      if (n++ >= MAX_ITEMS) {
+        out['…'] = `[${Object.keys(value).length - MAX_ITEMS} more keys]`;
+        break;
+      }
+      out[this.text(key)] = SECRET_KEY.test(key) && v !== '' && v !== null && v !== undefined ? REDACTED : this.value(v, depth + 1);
+    }
+    return out;
+  }
+
+  text(s: string): string {
+    let out = s;
+    for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    out = out.replace(CREDENTIAL_SHAPE, REDACTED);
+    if (out.includes('=')) {
+      out = out.replace(QUERY_PAIR, (pair, lead: string, key: string, value: string) =>
+        value !== '' && SECRET_KEY.test(safeDecode(key)) ? `${lead}${key}=${REDACTED}` : pair,
+      );
+    }
+    return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…[${out.length - MAX_STRING} more characters]` : out;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * /readyz while PostgreSQL goes away and comes back. The shared PostgreSQL is never touched:
+ * Roster reaches it through a loopback TCP proxy the test closes (every connection cut, the port
+ * refusing) and opens again on the same port.
+ */
+import assert from 'node:assert/strict';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { engines, PG_URL, startRoster, type TestRoster } from '../helpers/roster.js';
+
+class Proxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async open(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  /** PostgreSQL "stops": open connections break, new ones are refused. */
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+}
+
+describe('/readyz follows PostgreSQL through an outage', { skip: !engines.includes('postgres') && 'PostgreSQL is not reachable' }, () => {
+  const target = new URL(PG_URL);
+  const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const schema = `t_ready_${Math.random().toString(36).slice(2, 10)}`;
+  let r: TestRoster;
+
+  before(async () => {
+    await proxy.open();
+    const viaProxy = new URL(PG_URL);
+    viaProxy.port = String(proxy.port);
+    // startRoster makes its own schema on the real server; this one goes through the proxy
+    r = await startRoster({ engine: 'sqlite', config: { db: `${viaProxy.toString()}?schema=${schema}` } });
+  });
+  after(async () => {
+    await r?.close();
+    await proxy.close();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('is 200 while PostgreSQL answers, 503 naming the store while it is away, 200 again once it is back', async () => {
+    assert.equal(r.roster.store.dialect, 'postgres');
+    const ready = await r.fetch('/readyz');
+    assert.equal(ready.status, 200, ready.text);
+    assert.equal((await r.call('server.time')).status, 200);
+
+    await proxy.close();
+    const down = await r.fetch('/readyz');
+    assert.equal(down.status, 503, down.text);
+    assert.equal(down.body.status, 'unavailable');
+    assert.ok(down.body.failed.includes('store'), down.text);
+    assert.equal((await r.fetch('/healthz')).status, 200); // the process itself is fine
+    const during = await r.call('user.get', { ID: 1 });
+    assert.equal(during.status, 500); // a clean error, no crash, no stack
+    assert.doesNotMatch(during.text, /ECONNREFUSED|at \w+ \(/);
+
+    await proxy.open();
+    const back = await r.fetch('/readyz');
+    assert.equal(back.status, 200, back.text);
+    assert.deepEqual(back.body.checks, { store: 'ok', migrations: 'ok' });
+    assert.equal((await r.call('user.get', { ID: 1 })).status, 200);
+  });
+});
