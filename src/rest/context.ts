@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isOutsider } from '../facts.js';
 import { todayIn } from '../directory/dates.js';
 import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
@@ -23,6 +24,8 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */
+  afterWrite?: () => Promise<void>;
 }
 
 export interface Credential {
@@ -56,7 +59,7 @@ export interface CallContext {
 export function viewerOf(user: UserRow): Viewer {
   return {
     id: user.id,
-    extranet: user.user_type === 'extranet' || user.user_type === 'collaber',
+    extranet: isOutsider(user.user_type),
     bot: user.external_auth_id === 'bot',
     admin: user.is_admin === 1,
   };

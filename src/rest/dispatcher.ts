@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { authenticate, type Credentials } from './auth.js';
 import type { App, CallContext, Caller } from './context.js';
-import { RestError } from './errors.js';
+import { RuleError } from '../directory/rules.js';
+import { StoreBusyError } from '../store/write.js';
+import { RestError, ruleError } from './errors.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
 import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
@@ -80,6 +82,8 @@ export async function invoke(
 /** Turns anything thrown into the wire error, logging what is not a RestError. */
 export function toRestError(app: App, error: unknown, requestId: string): RestError {
   if (error instanceof RestError) return error;
+  if (error instanceof RuleError) return ruleError(error);
+  if (error instanceof StoreBusyError) return new RestError('DATABASE_BUSY', error.message);
   app.log.error({ err: error, requestId }, 'method failed');
   return new RestError('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
 }

@@ -22,6 +22,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The URL and headers are too large: send long parameter lists in a POST body' },
   BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
+  DATABASE_BUSY: { status: 503, message: 'The directory is busy with another write; try again' },
   QUERY_LIMIT_EXCEEDED: { status: 503, message: 'Too many requests' },
   OPERATION_TIME_LIMIT: { status: 429, message: 'Method is blocked due to operation time limit.' },
   ERROR_BATCH_LENGTH_EXCEEDED: { status: 400, message: 'Max batch length exceeded' },
@@ -51,6 +52,11 @@ export class RestError extends Error {
   toWire(): Record<string, unknown> {
     return { error: this.code, error_description: this.description, ...this.extra };
   }
+}
+
+/** A directory rule's refusal: ERROR_ARGUMENT naming the parameter, with the rule's message and name (as import reports them). */
+export function ruleError(error: { rule: string; argument: string; message: string }): RestError {
+  return argumentError(error.argument, `${error.message} [${error.rule}]`);
 }
 
 /** ERROR_ARGUMENT for one named parameter, with upstream's `argument` key. */
