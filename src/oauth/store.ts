@@ -66,17 +66,18 @@ export async function verifyClient(db: Db, clientId: string, secret: string): Pr
   return app && ok && secret !== '' ? app : undefined;
 }
 
-/** Deletes the application: its tokens stop working at once (revoked), its codes are gone. */
-export async function deleteApplication(db: Db, clientId: string, now = nowUnix()): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const odb = oauthDb(trx);
-    const app = await odb.selectFrom('oauth_apps').select('id').where('client_id', '=', clientId).executeTakeFirst();
-    if (!app) return false;
-    await odb.updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', app.id).where('revoked_at', 'is', null).execute();
-    await odb.deleteFrom('oauth_codes').where('app_id', '=', app.id).execute();
-    await odb.deleteFrom('oauth_apps').where('id', '=', app.id).execute();
-    return true;
-  });
+/**
+ * Deletes the application: its tokens stop working at once (revoked), its codes are gone.
+ * Returns its id, or undefined when there is none. Run it in a command (one transaction).
+ */
+export async function deleteApplication(db: Db, clientId: string, now = nowUnix()): Promise<number | undefined> {
+  const odb = oauthDb(db);
+  const app = await odb.selectFrom('oauth_apps').select('id').where('client_id', '=', clientId).executeTakeFirst();
+  if (!app) return undefined;
+  await odb.updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', app.id).where('revoked_at', 'is', null).execute();
+  await odb.deleteFrom('oauth_codes').where('app_id', '=', app.id).execute();
+  await odb.deleteFrom('oauth_apps').where('id', '=', app.id).execute();
+  return app.id;
 }
 
 export function scopesOfRow(row: { scope: string }): string[] {

@@ -1,3 +1,5 @@
+import { StoreBusyError } from '../store/write.js';
+
 /**
  * Every error Roster puts on the wire: stable code, HTTP status, default text. Texts are
  * upstream's where upstream has one, so that clients matching on them keep working.
@@ -57,6 +59,13 @@ export class RestError extends Error {
 /** A directory rule's refusal: ERROR_ARGUMENT naming the parameter, with the rule's message and name (as import reports them). */
 export function ruleError(error: { rule: string; argument: string; message: string }): RestError {
   return argumentError(error.argument, `${error.message} [${error.rule}]`);
+}
+
+/** The 503 of a write that could not get the directory's write lock in time, or null for other errors. */
+export function busyReply(error: unknown): { status: number; body: Record<string, unknown> } | null {
+  if (!(error instanceof StoreBusyError)) return null;
+  const e = new RestError('DATABASE_BUSY', error.message);
+  return { status: e.status, body: e.toWire() };
 }
 
 /** ERROR_ARGUMENT for one named parameter, with upstream's `argument` key. */

@@ -228,27 +228,6 @@ export async function insertFullDirectory(db: Db, dialect: Dialect, dir: FullDir
   };
 }
 
-/**
- * Replaces the directory tables with `dir` in one transaction (everything lands or nothing
- * does), then moves the id sequences past the explicit ids. `also` runs first in the same
- * transaction (a reset drops webhooks there).
- */
-export async function writeDirectory(store: Store, dir: FullDirectory, progress?: Progress, also?: (trx: Db) => Promise<void>): Promise<WriteCounts> {
-  return sqliteBulkSettings(store, async () => {
-    const counts = await store.db.transaction().execute(async (trx) => {
-      progress?.('clear', 0, 1);
-      await also?.(trx);
-      await clearDirectory(trx);
-      progress?.('clear', 1, 1);
-      const written = await insertFullDirectory(trx, store.dialect, dir, progress);
-      await restartSqliteSequences(trx, store.dialect);
-      return written;
-    });
-    await store.syncIds();
-    return counts;
-  });
-}
-
 /** Tables whose ids the engine assigns, among the directory tables. */
 const GENERATED_IDS = ['users', 'departments', 'absences', 'sonet_groups'] as const;
 

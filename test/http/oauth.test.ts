@@ -276,7 +276,7 @@ for (const engine of engines) {
       const doomed = await createApplication(r.roster.store.db, { name: 'Doomed', scopes: ['im'], redirectUri: REDIRECT });
       const t = await pair(r, doomed);
       assert.equal((await r.fetch(`/rest/profile?auth=${t.access_token}`)).status, 200);
-      assert.equal(await deleteApplication(r.roster.store.db, doomed.clientId), true);
+      assert.equal(await deleteApplication(r.roster.store.db, doomed.clientId), doomed.id);
       const revoked = await r.fetch(`/rest/profile?auth=${t.access_token}`);
       assert.equal(revoked.status, 401);
       assert.equal(revoked.body.error, 'invalid_token');
