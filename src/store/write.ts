@@ -81,7 +81,10 @@ async function sqliteWrite<T>(store: Store, work: (trx: Db) => Promise<T>): Prom
         await sql`BEGIN IMMEDIATE`.execute(conn);
       } catch (error) {
         if (busy(error)) return NOT_STARTED;
-        throw error;
+        // a ROLLBACK that failed earlier left the connection inside a transaction: end it, start again
+        if (!/within a transaction/.test(String((error as Error).message))) throw error;
+        await sql`ROLLBACK`.execute(conn);
+        await sql`BEGIN IMMEDIATE`.execute(conn);
       }
       try {
         const result = await work(conn);
