@@ -1,5 +1,5 @@
 import { createApplication, deleteApplication } from '../directory/commands/credentials.js';
-import { listApplications, scopesOfRow } from '../oauth/store.js';
+import { listApplications, scopesOfRow } from '../store/oauth.js';
 import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
 import { cliCommand, CliError, dbLocation } from './common.js';

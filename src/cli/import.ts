@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { describeProblem, importDirectory, sortByLocation, type ImportMode } from '../state/directory.js';
 import { isPristine } from '../state/directory-file.js';
 import { readSource, type DirectorySource } from '../state/source.js';
-import { readDirectory, type Phase, type Progress } from '../state/store-io.js';
+import { readDirectory, type Phase, type Progress } from '../store/directory-io.js';
 import { validateDirectory, type Problem } from '../state/validate.js';
 import { openStore } from '../store/index.js';
 import { CliError, dbLocation } from './common.js';

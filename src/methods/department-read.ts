@@ -1,8 +1,8 @@
 import { DEPARTMENT_FIELD_LABELS, presentDepartmentRow } from '../directory/department-row.js';
-import { readId } from '../directory/id-param.js';
+import { readId } from './id-param.js';
 import {
   filterSource, PAGE_SIZE, readFilter, readSort, readStartParam, standardPage, standardResult, type FilterSpec,
-} from '../directory/list-params.js';
+} from './list-params.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';

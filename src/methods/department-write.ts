@@ -1,6 +1,6 @@
 import { addDepartment, updateDepartment } from '../directory/commands/departments.js';
 import { runCommand } from '../directory/commands/run.js';
-import { text } from '../directory/user-fields.js';
+import { text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';

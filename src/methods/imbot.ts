@@ -1,8 +1,8 @@
 import { isSelectableColor } from '../directory/colors.js';
 import { isCalendarDate, isEmail } from '../facts.js';
-import { readId } from '../directory/id-param.js';
+import { readId } from './id-param.js';
 import { formatFullName } from '../directory/names.js';
-import { flag, text } from '../directory/user-fields.js';
+import { flag, text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { upperKeys, type Params } from '../rest/params.js';

@@ -9,7 +9,7 @@ import { argumentError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { Condition, FieldKind, FilterOp, FilterValue, SortKey } from '../store/list-query.js';
 import { isCalendarDate } from '../facts.js';
-import { startOfDay } from './dates.js';
+import { startOfDay } from '../directory/dates.js';
 
 /** Upstream's fixed page size for `start` navigation. */
 export const PAGE_SIZE = 50;

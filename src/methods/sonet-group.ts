@@ -1,11 +1,11 @@
 import { presentGroupRow } from '../directory/group-row.js';
-import { readId } from '../directory/id-param.js';
+import { readId } from './id-param.js';
 import {
   filterSource, PAGE_SIZE, readBoolean, readFilter, readSort, standardPage, standardResult, type FilterSpec,
-} from '../directory/list-params.js';
+} from './list-params.js';
 import { addGroupMembers, createGroup, deleteGroup, removeGroupMembers, updateGroup } from '../directory/commands/groups.js';
 import { runCommand, type Tx } from '../directory/commands/run.js';
-import { flag, idList, text } from '../directory/user-fields.js';
+import { flag, idList, text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';

@@ -4,8 +4,8 @@
  */
 import { argumentError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';
-import type { UserColumns } from './commands/users.js';
-import { ruleMessage } from './rules.js';
+import type { UserColumns } from '../directory/commands/users.js';
+import { ruleMessage } from '../directory/rules.js';
 import { isCalendarDate, isEmail } from '../facts.js';
 
 export interface UserInput {

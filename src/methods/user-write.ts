@@ -1,6 +1,6 @@
 import { addUser, updateUser } from '../directory/commands/users.js';
 import { runCommand } from '../directory/commands/run.js';
-import { readUserInput } from '../directory/user-fields.js';
+import { readUserInput } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';

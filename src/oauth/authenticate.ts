@@ -1,8 +1,8 @@
 import { viewerOf, type App, type Caller } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { findUser } from '../store/users.js';
-import { oauthDb } from './schema.js';
-import { scopesOfRow } from './store.js';
+import { oauthDb } from '../store/oauth-schema.js';
+import { scopesOfRow } from '../store/oauth.js';
 import { hashToken, isMalformedToken, isTokenShaped, nowUnix, sameHash } from './tokens.js';
 
 /**

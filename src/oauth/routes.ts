@@ -16,11 +16,11 @@ import type { App } from '../rest/context.js';
 import type { Params } from '../rest/params.js';
 import type { UserRow } from '../store/users.js';
 import { grantTokens, hostOf } from './grants.js';
-import { memberId } from './member.js';
+import { memberId } from '../store/member.js';
 import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
-import type { OAuthAppRow } from './schema.js';
-import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from './store.js';
+import type { OAuthAppRow } from '../store/oauth-schema.js';
+import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from '../store/oauth.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
 import { clock } from '../clock.js';
 

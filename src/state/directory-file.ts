@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Db, Store } from '../store/index.js';
 import { DirectoryError, importDirectory } from './directory.js';
-import type { DirectoryFile } from './format.js';
+import type { DirectoryFile } from '../store/directory-format.js';
 
-export type { DirectoryFile, DepartmentEntry, UserEntry, GroupEntry } from './format.js';
-export { clearDirectory } from './store-io.js';
+export type { DirectoryFile, DepartmentEntry, UserEntry, GroupEntry } from '../store/directory-format.js';
+export { clearDirectory } from '../store/directory-io.js';
 
 export async function readDirectoryFile(path: string): Promise<DirectoryFile> {
   return JSON.parse(await readFile(path, 'utf8')) as DirectoryFile;

@@ -9,9 +9,9 @@ import {
 } from '../directory/commands/directory.js';
 import { runCommand, SYSTEM_ACTOR, type Actor } from '../directory/commands/run.js';
 import type { Store } from '../store/index.js';
-import type { FullDirectory } from './format.js';
+import type { FullDirectory } from '../store/directory-format.js';
 import { readSource } from './source.js';
-import { readDirectory, sqliteBulkSettings, type Progress, type WriteCounts } from './store-io.js';
+import { readDirectory, sqliteBulkSettings, type Progress, type WriteCounts } from '../store/directory-io.js';
 import { validateDirectory, type Problem } from './validate.js';
 
 /** The demo company `npm start` loads: a seed file like any other. */

@@ -6,7 +6,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { directoryToCsv } from './csv.js';
-import type { FullDirectory } from './format.js';
+import type { FullDirectory } from '../store/directory-format.js';
 import { directoryToJson } from './serialize.js';
 
 export type OutputFormat = 'json' | 'csv';

@@ -15,7 +15,7 @@ import {
   ABSENCE_FIELDS, BOT_FIELDS, DEPARTMENT_FIELDS, FORMAT, GENDERS, GROUP_FIELDS, MAX_ID, PHONE_FIELDS, STATUSES,
   TOP_FIELDS, USER_FIELDS, USER_KINDS, VERSION,
   type FullDepartment, type FullDirectory, type FullGroup, type FullUser,
-} from './format.js';
+} from '../store/directory-format.js';
 import { clock } from '../clock.js';
 
 export type ProblemCode =

@@ -4,8 +4,8 @@
  * the directory and are never touched here.
  */
 import { CompiledQuery, sql } from 'kysely';
-import type { Db, Dialect, Store } from '../store/index.js';
-import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './format.js';
+import type { Db, Dialect, Store } from './index.js';
+import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './directory-format.js';
 import { clock } from '../clock.js';
 
 /** The columns of `users`, in the order the bulk writer and `readUsers` use. */

@@ -3,8 +3,8 @@
  * its SHA-256; the one-use rules (a code once, a refresh token once) are single conditional
  * statements, so two parallel exchanges of the same code or refresh token cannot both win.
  */
-import type { Db } from '../store/index.js';
-import { oauthDb, type OAuthAppRow, type OAuthCodeRow, type OAuthTokenRow } from './schema.js';
+import type { Db } from './index.js';
+import { oauthDb, type OAuthAppRow, type OAuthCodeRow, type OAuthTokenRow } from './oauth-schema.js';
 import {
   ACCESS_TOKEN_SECONDS,
   CODE_SECONDS,
@@ -15,7 +15,7 @@ import {
   newToken,
   nowUnix,
   sameHash,
-} from './tokens.js';
+} from '../oauth/tokens.js';
 
 export interface NewApplication {
   name: string;

@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRoster, type Roster } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
-import { memberId } from '../../src/oauth/member.js';
+import { memberId } from '../../src/store/member.js';
 import { grantTokens } from '../../src/oauth/grants.js';
-import { createApplication, findApplication } from '../../src/oauth/store.js';
+import { createApplication, findApplication } from '../../src/store/oauth.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';

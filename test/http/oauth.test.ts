@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { hashPassword } from '../../src/oauth/passwords.js';
-import { oauthDb } from '../../src/oauth/schema.js';
-import { createApplication, deleteApplication } from '../../src/oauth/store.js';
+import { oauthDb } from '../../src/store/oauth-schema.js';
+import { createApplication, deleteApplication } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { exportDirectory, importDirectory, resetDirectory, writeDirectory } from '../../src/state/directory.js';
-import type { FullDirectory } from '../../src/state/format.js';
+import type { FullDirectory } from '../../src/store/directory-format.js';
 import { generateCompany } from '../../src/state/generate.js';
 import { directoryToJson } from '../../src/state/serialize.js';
 import { insertDepartment } from '../../src/store/departments.js';

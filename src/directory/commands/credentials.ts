@@ -3,7 +3,7 @@
  * readers of the directory may act on (a cache of callers, the console), so they go through
  * commands and the change feed like the rest. Secrets never go into change records.
  */
-import { createApplication as insertApplication, deleteApplication as removeApplication, type NewApplication } from '../../oauth/store.js';
+import { createApplication as insertApplication, deleteApplication as removeApplication, type NewApplication } from '../../store/oauth.js';
 import { findUser } from '../../store/users.js';
 import { createWebhook as insertWebhook, revokeWebhook as markRevoked, type NewWebhook } from '../../store/webhooks.js';
 import { RuleError } from '../rules.js';

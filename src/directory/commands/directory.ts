@@ -7,8 +7,8 @@
  * Replacing can give a user id to somebody else, so credentials (webhooks, OAuth tokens) of a
  * user who is gone or whose e-mail changed are revoked in the same transaction (issue #9 §12).
  */
-import { emptyDirectory, type FullDirectory } from '../../state/format.js';
-import { clearDirectory, insertFullDirectory, readDirectory, restartSqliteSequences, sqliteBulkSettings, type Progress, type WriteCounts } from '../../state/store-io.js';
+import { emptyDirectory, type FullDirectory } from '../../store/directory-format.js';
+import { clearDirectory, insertFullDirectory, readDirectory, restartSqliteSequences, sqliteBulkSettings, type Progress, type WriteCounts } from '../../store/directory-io.js';
 import { validateDirectory, type Problem, type ValidationResult } from '../../state/validate.js';
 import { syncIdSequences } from '../../store/migrations/index.js';
 import { credentialHolders, deleteAllWebhooks, revokeCredentialsOf } from '../../store/webhooks.js';
