@@ -1,7 +1,7 @@
 /** `roster import`: validate a directory file completely, then load it in one transaction. */
 import cliProgress from 'cli-progress';
 import { describeProblem, importDirectory, sortByLocation, type ImportMode } from '../state/directory.js';
-import { isPristine } from '../state/directory-file.js';
+import { isPristine } from '../store/directory-io.js';
 import { readSource, type DirectorySource } from '../state/source.js';
 import { readDirectory, type Phase, type Progress } from '../store/directory-io.js';
 import { validateDirectory, type Problem } from '../state/validate.js';

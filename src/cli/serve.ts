@@ -2,7 +2,7 @@ import { createRoster } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { trustInstructions } from '../http/tls.js';
 import { DEMO_SEED, DirectoryError, exportDirectory, loadSeed, resetDirectory } from '../state/directory.js';
-import { isPristine } from '../state/directory-file.js';
+import { isPristine } from '../store/directory-io.js';
 import { summary, writeDirectoryOutput } from '../state/output.js';
 import { SCOPES } from '../rest/scopes.js';
 import { createWebhook } from '../directory/commands/credentials.js';

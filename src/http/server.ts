@@ -19,7 +19,9 @@ const COMMON_HEADERS = {
 };
 
 /** A hook for modules (OAuth pages, admin endpoints) that add their own routes. */
-export type RouteInstaller = (server: FastifyInstance, app: App) => void | Promise<void>;
+import type { RouteInstaller } from '../rest/context.js';
+
+export type { RouteInstaller };
 
 export async function buildServer(app: App, installers: RouteInstaller[] = []): Promise<FastifyInstance> {
   const server = Fastify({

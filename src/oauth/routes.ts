@@ -11,17 +11,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseQueryString } from '../rest/request-params.js';
-import type { RouteInstaller } from '../http/server.js';
-import type { App } from '../rest/context.js';
+import type { App, RouteInstaller } from '../rest/context.js';
 import type { Params } from '../rest/params.js';
-import type { UserRow } from '../store/users.js';
+import { findSignInUser, findUser, type UserRow } from '../store/users.js';
 import { grantTokens, hostOf } from './grants.js';
 import { memberId } from '../store/member.js';
 import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from '../store/oauth-schema.js';
 import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from '../store/oauth.js';
-import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
+import { CODE_SECONDS, isTokenShaped, newToken } from '../store/oauth-tokens.js';
 import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
@@ -123,10 +122,8 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-async function findSignIn(app: App, login: string): Promise<UserRow | undefined> {
-  const db = app.store.db;
-  const byLogin = await db.selectFrom('users').selectAll().where('login', '=', login).orderBy('id').executeTakeFirst();
-  return byLogin ?? db.selectFrom('users').selectAll().where('email_key', '=', login.toLowerCase()).executeTakeFirst();
+function findSignIn(app: App, login: string): Promise<UserRow | undefined> {
+  return findSignInUser(app.store.db, login);
 }
 
 function redirectTo(target: string, params: Record<string, string>): string {
@@ -238,7 +235,7 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
     userId = previous.user_id;
     scope = scopesOfRow(previous);
   }
-  const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
+  const user = await findUser(db, userId);
   if (!user || user.active !== 1) return oauthError(reply, 'invalid_grant', 'The user of this grant is not active');
   // the application may have been deleted between the checks: then nothing is issued
   if (!(await findApplicationById(db, application.id))) return oauthError(reply, 'invalid_client', 'Unknown client');

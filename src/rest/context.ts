@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { isOutsider } from '../facts.js';
 import { todayIn } from '../directory/dates.js';
@@ -13,6 +14,9 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
 }
+
+/** Adds routes to the server (OAuth pages, admin endpoints): each installer gets the server and the app. */
+export type RouteInstaller = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Everything a server instance holds: handed to every call. */
 export interface App {

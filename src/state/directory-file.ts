@@ -4,7 +4,7 @@
  * The format is in ./format.ts, its validation in ./validate.ts, the bulk writer in ./store-io.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { Db, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { DirectoryError, importDirectory } from './directory.js';
 import type { DirectoryFile } from '../store/directory-format.js';
 
@@ -13,15 +13,6 @@ export { clearDirectory } from '../store/directory-io.js';
 
 export async function readDirectoryFile(path: string): Promise<DirectoryFile> {
   return JSON.parse(await readFile(path, 'utf8')) as DirectoryFile;
-}
-
-/** Whether the directory holds only what a fresh database starts with (user 1, department 1). */
-export async function isPristine(db: Db): Promise<boolean> {
-  const [users, departments] = await Promise.all([
-    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return Number(users.n) <= 1 && Number(departments.n) <= 1;
 }
 
 /**

@@ -257,3 +257,12 @@ export async function sqliteBulkSettings<T>(store: Store, work: () => Promise<T>
     await sql.raw(`PRAGMA cache_size = ${Number(row?.cache_size ?? -2000)}`).execute(store.db);
   }
 }
+
+/** Whether the directory holds only what a fresh database starts with (user 1, department 1). */
+export async function isPristine(db: Db): Promise<boolean> {
+  const [users, departments] = await Promise.all([
+    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return Number(users.n) <= 1 && Number(departments.n) <= 1;
+}

@@ -71,3 +71,18 @@ export async function deleteGroup(db: Db, id: number): Promise<void> {
   await db.deleteFrom('sonet_group_members').where('group_id', '=', id).execute();
   await db.deleteFrom('sonet_groups').where('id', '=', id).execute();
 }
+
+/** Whether the user holds one of the roles in the group, and the group is active. */
+export async function hasActiveGroupRole(db: Db, groupId: number, userId: number, roles: readonly string[]): Promise<boolean> {
+  if (!isStorableId(groupId)) return false;
+  const row = await db
+    .selectFrom('sonet_group_members as m')
+    .innerJoin('sonet_groups as g', 'g.id', 'm.group_id')
+    .select('m.user_id')
+    .where('m.group_id', '=', groupId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', 'in', [...roles])
+    .where('g.active', '=', 1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

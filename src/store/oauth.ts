@@ -15,7 +15,7 @@ import {
   newToken,
   nowUnix,
   sameHash,
-} from '../oauth/tokens.js';
+} from './oauth-tokens.js';
 
 export interface NewApplication {
   name: string;
@@ -159,5 +159,15 @@ export async function useRefreshToken(db: Db, refreshToken: string, appId: numbe
     .where('revoked_at', 'is', null)
     .where('refresh_expires_at', '>', now)
     .returningAll()
+    .executeTakeFirst();
+}
+
+/** The access token with this hash, with its application (null fields when the application is gone). */
+export function findAccessToken(db: Db, hash: string) {
+  return oauthDb(db)
+    .selectFrom('oauth_tokens as t')
+    .leftJoin('oauth_apps as a', 'a.id', 't.app_id')
+    .select(['t.access_hash', 't.user_id', 't.scope', 't.access_expires_at', 't.revoked_at', 'a.id as app_id', 'a.client_id', 'a.name', 'a.scope as app_scope'])
+    .where('t.access_hash', '=', hash)
     .executeTakeFirst();
 }

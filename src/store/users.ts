@@ -111,3 +111,13 @@ export async function departmentsOf(db: Db, userId: number): Promise<number[]> {
   const rows = await db.selectFrom('user_departments').select('department_id').where('user_id', '=', userId).orderBy('position').execute();
   return rows.map((r) => r.department_id);
 }
+
+/** The user with this login (webhook URLs may name the user by login). */
+export async function findUserByLogin(db: Db, login: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+}
+
+/** The user signing in as `login`: by login first, else by e-mail. */
+export async function findSignInUser(db: Db, login: string): Promise<UserRow | undefined> {
+  return (await findUserByLogin(db, login)) ?? db.selectFrom('users').selectAll().where('email_key', '=', login.toLowerCase()).executeTakeFirst();
+}
