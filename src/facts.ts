@@ -23,8 +23,11 @@ export type Status = (typeof STATUSES)[number];
 /** An e-mail address as Roster accepts it: one @, a dot in the domain, nothing that breaks a header. */
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 export const isEmail = (value: string): boolean => EMAIL.test(value);
-/** The unique key of an address: Ann@x and ann@x are one address. */
-export const emailKey = (email: string): string => email.toLowerCase();
+/**
+ * The unique key of an address: Ann@x and ann@x are one address. A bot may have no address:
+ * its key is `bot:<code>` (no real address contains ':').
+ */
+export const emailKey = (email: string, botCode?: string | null): string => (email === '' && botCode ? `bot:${botCode}` : email.toLowerCase());
 
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Year, month and day make a real calendar day (no 2023-02-29, no 2026-04-31). */
@@ -33,8 +36,8 @@ export function isRealDay(y: number, m: number, d: number): boolean {
   return m !== 2 || d < 29 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
 }
 
-/** A strict `YYYY-MM-DD` calendar date (rejects 2023-02-30). */
+/** A strict `YYYY-MM-DD` calendar date from year 1000 on (rejects 2023-02-30 and 0999-01-01). */
 export function isCalendarDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const m = /^([1-9]\d{3})-(\d{2})-(\d{2})$/.exec(value);
   return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }

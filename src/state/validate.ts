@@ -10,7 +10,7 @@
  */
 import { PALETTE } from '../directory/colors.js';
 import { ruleMessage, type RuleName } from '../directory/rules.js';
-import { isCalendarDate, isOutsider, isRealDay } from '../facts.js';
+import { emailKey, isCalendarDate, isEmail, isOutsider, isRealDay } from '../facts.js';
 import {
   ABSENCE_FIELDS, BOT_FIELDS, DEPARTMENT_FIELDS, FORMAT, GENDERS, GROUP_FIELDS, MAX_ID, PHONE_FIELDS, STATUSES,
   TOP_FIELDS, USER_FIELDS, USER_KINDS, VERSION,
@@ -71,7 +71,6 @@ export function isInstant(v: string): boolean {
   const m = INSTANT.exec(v);
   return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => {
   const s = JSON.stringify(v);
@@ -314,8 +313,9 @@ export function validateDirectory(input: unknown, options: ValidateOptions): Val
     const id = entryId('users', e);
     const stored = id !== undefined ? users.get(id)?.value : undefined;
     if (!stored) e.required('email');
-    const email = e.str('email', { nonEmpty: true }) ?? undefined;
-    if (email !== undefined && !EMAIL.test(email)) e.fail('invalid', 'email', `email must be an e-mail address, got ${describe(email)}`);
+    // a bot may have no address
+    const email = e.str('email', { nonEmpty: !isObject(raw.bot) && !stored?.bot }) ?? undefined;
+    if (email !== undefined && email !== '' && !isEmail(email)) e.fail('invalid', 'email', `email must be an e-mail address, got ${describe(email)}`);
     const changes: Partial<FullUser> = {
       login: e.str('login', { nonEmpty: true }) ?? undefined,
       email: e.bad.has('email') ? undefined : email,
@@ -513,7 +513,7 @@ function crossCheck(
   const botCodes = new Map<string, number>();
   for (const [id, o] of storedFirst(users)) {
     const u = o.value;
-    const key = u.email.toLowerCase();
+    const key = emailKey(u.email, u.bot?.code);
     let sameEmail = false;
     if (!o.bad.has('email')) {
       const other = emails.get(key);

@@ -3,6 +3,7 @@
  * them in bulk (import, reset, seeds). Webhooks, OAuth applications and tokens are not part of
  * the directory and are never touched here.
  */
+import { emailKey } from '../facts.js';
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Dialect, Store } from './index.js';
 import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './directory-format.js';
@@ -190,7 +191,7 @@ export async function insertFullDirectory(db: Db, dialect: Dialect, dir: FullDir
     dir.departments.map((d) => [d.id, d.name, d.parent, d.sort, d.head]), progress);
   await bulkInsert(db, dialect, 'users', USER_COLUMNS,
     dir.users.map((u) => [
-      u.id, u.login, u.email, u.email.toLowerCase(), u.password_hash, b(u.active), b(u.admin), u.type, u.external_auth_id, u.name,
+      u.id, u.login, u.email, emailKey(u.email, u.bot?.code), u.password_hash, b(u.active), b(u.admin), u.type, u.external_auth_id, u.name,
       u.last_name, u.second_name, u.work_position, u.gender, u.birthday, u.photo, u.phones.mobile, u.phones.personal, u.phones.work,
       u.website, u.color, u.status, instantSeconds(u.idle_at), instantSeconds(u.last_activity_at), instantSeconds(u.mobile_last_at),
       instantSeconds(u.desktop_last_at), instantSeconds(u.date_register) ?? now, instantSeconds(u.updated_at) ?? now,

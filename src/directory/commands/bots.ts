@@ -29,8 +29,7 @@ export async function registerBot(tx: Tx, input: NewBot): Promise<number> {
       ...input.user,
       login: `bot_${code}`.slice(0, 50),
       email: email ?? '',
-      // bots without an address still need a unique key; no real address contains ':'
-      email_key: email !== undefined ? emailKey(email) : `bot:${code}`,
+      email_key: emailKey(email ?? '', code),
       external_auth_id: 'bot',
       date_register: now,
       timestamp_x: now,

@@ -50,7 +50,7 @@ class Refused extends Error {
  */
 export async function replaceTables(tx: Tx, dir: FullDirectory, kind: 'directory.replaced' | 'directory.merged', progress?: Progress): Promise<{ counts: WriteCounts; revoked: Revoked }> {
   const holders = await credentialHolders(tx.db);
-  const next = new Map(dir.users.map((u) => [u.id, emailKey(u.email)]));
+  const next = new Map(dir.users.map((u) => [u.id, emailKey(u.email, u.bot?.code)]));
   const stale = [...holders].filter(([id, key]) => next.get(id) !== key).map(([id]) => id).sort((a, b) => a - b);
   const { webhooks, tokens } = await revokeCredentialsOf(tx.db, stale);
   progress?.('clear', 0, 1);
