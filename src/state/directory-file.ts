@@ -1,7 +1,7 @@
 /**
  * The directory as one JSON document (`seeds/*.json`): departments, users with presence,
  * absences and bot data, and groups with members. `npm start`'s demo company is one of these.
- * The format is in ./format.ts, its validation in ./validate.ts, the bulk writer in ./store-io.ts.
+ * The format is in src/store/directory-format.ts, its validation in ./validate.ts, the bulk writer in src/store/directory-io.ts.
  */
 import { readFile } from 'node:fs/promises';
 import type { Store } from '../store/index.js';

@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import type { Db, Store } from './index.js';
 
 /** How long a write waits for the directory's write lock before giving up. */
-export const WRITE_WAIT_MS = Number(process.env.ROSTER_WRITE_WAIT_MS) > 0 ? Number(process.env.ROSTER_WRITE_WAIT_MS) : 10_000;
+export const WRITE_WAIT_MS = 10_000;
 
 /** The directory stayed locked by another writer (an import, another process) for too long. */
 export class StoreBusyError extends Error {
