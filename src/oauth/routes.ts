@@ -21,6 +21,7 @@ import { verifyPassword } from './passwords.js';
 import type { OAuthAppRow } from '../store/oauth-schema.js';
 import { createCode, findApplication, findApplicationById, scopesOfRow, takeCode, useRefreshToken, verifyClient } from '../store/oauth.js';
 import { CODE_SECONDS, isTokenShaped, newToken } from '../store/oauth-tokens.js';
+import { writeTransaction } from '../store/write.js';
 import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
@@ -164,7 +165,7 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
   }
 
   const scopes = scopesOfRow(a.app);
-  const code = await createCode(app.store.db, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri });
+  const code = await writeTransaction(app.store, (trx) => createCode(trx, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri }));
   if (!a.redirectUri) return html(reply, 200, codePage(a.app.name, code, CODE_SECONDS));
   const host = hostOf(baseUrlOf(app, request));
   return reply.redirect(
@@ -221,7 +222,7 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   if (grantType === 'authorization_code') {
     const code = str(params, 'code');
     if (!code) return oauthError(reply, 'invalid_request', 'code is required');
-    const grant = isTokenShaped(code) ? await takeCode(db, code) : undefined;
+    const grant = isTokenShaped(code) ? await writeTransaction(app.store, (trx) => takeCode(trx, code)) : undefined;
     if (!grant || grant.app_id !== application.id) return oauthError(reply, 'invalid_grant', 'Invalid or expired authorization code');
     const redirectUri = str(params, 'redirect_uri');
     if (redirectUri && redirectUri !== grant.redirect_uri) return oauthError(reply, 'invalid_grant', 'redirect_uri does not match the authorization request');
@@ -230,7 +231,7 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   } else {
     const refresh = str(params, 'refresh_token');
     if (!refresh) return oauthError(reply, 'invalid_request', 'refresh_token is required');
-    const previous = isTokenShaped(refresh) ? await useRefreshToken(db, refresh, application.id) : undefined;
+    const previous = isTokenShaped(refresh) ? await writeTransaction(app.store, (trx) => useRefreshToken(trx, refresh, application.id)) : undefined;
     if (!previous) return oauthError(reply, 'invalid_grant', 'Invalid, expired or already used refresh token');
     userId = previous.user_id;
     scope = scopesOfRow(previous);
@@ -239,6 +240,7 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   if (!user || user.active !== 1) return oauthError(reply, 'invalid_grant', 'The user of this grant is not active');
   // the application may have been deleted between the checks: then nothing is issued
   if (!(await findApplicationById(db, application.id))) return oauthError(reply, 'invalid_client', 'Unknown client');
-  const answer = await grantTokens(db, application, userId, base, scope);
+  // OAuth writes wait for the directory's write lock like every write (an import may hold it)
+  const answer = await writeTransaction(app.store, (trx) => grantTokens(trx, application, userId, base, scope));
   return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json; charset=utf-8').send(answer);
 }
