@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { generateCompany, prng } from '../src/state/generate.js';
-import type { FullDirectory } from '../src/state/format.js';
+import type { FullDirectory } from '../src/store/directory-format.js';
 import { OUT, measuredOn, seconds, table, type BenchContext, type Benchmark } from './lib.js';
 import type { ServerMessage, StartMessage } from './http-server.js';
 

@@ -44,6 +44,16 @@ const WIRE_DIFFERENCES: readonly [string, string, string][] = [
   ['operating time ignores calls under 0.1 s', 'every call counts', 'a small `--operating-budget` is testable'],
 ];
 
+/** The directory's rules (src/directory/rules.ts) where they differ from upstream; REST and import refuse alike. */
+const RULE_DIFFERENCES: readonly [string, string, string][] = [
+  ['a department head may be moved out of the department, dismissed, or be an extranet user; `UF_HEAD` keeps pointing at them', 'refused with `ERROR_ARGUMENT` `[head_not_member]`, `[head_inactive]`, `[extranet_head]` until the department gets another head (import: the same rule names)', 'a head is an active intranet member of what they head: `export` then `import` always round-trips'],
+  ['extranet users (and collabers) can be put into departments by some paths', 'refused: `[extranet_department]`', 'one rule for REST and import'],
+  ['duplicate logins possible through some APIs', 'a login is unique (schema constraint), `[duplicate_login]`', 'webhook URLs and sign-in find a user by login'],
+  ['e-mail uniqueness is a portal setting', 'always unique, case-insensitively, `[duplicate_email]`', 'sign-in and import key users by address'],
+  ['the top-level department can be re-parented by some paths', 'refused: `[root]`; no cycles `[cycle]`', 'the tree stays a tree'],
+  ['refusals carry per-method texts', 'a rule\'s refusal is `ERROR_ARGUMENT` naming the parameter, description `<message> [<rule>]`, the message `roster import` prints', 'one set of rules'],
+];
+
 const LIST_STYLES: Record<MethodDefinition['list'], string> = {
   none: '—',
   standard: 'start/next, 50',
@@ -105,6 +115,10 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
     '### The wire',
     '',
     table(['upstream behaviour', 'Roster', 'why'], WIRE_DIFFERENCES.map((row) => [...row])),
+    '',
+    '### Directory rules',
+    '',
+    table(['upstream behaviour', 'Roster', 'why'], RULE_DIFFERENCES.map((row) => [...row])),
     '',
     '### Per method',
     '',

@@ -1,7 +1,8 @@
-import { listApplications, createApplication, deleteApplication, scopesOfRow } from '../oauth/store.js';
+import { createApplication, deleteApplication } from '../directory/commands/credentials.js';
+import { listApplications, scopesOfRow } from '../store/oauth.js';
 import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
-import { CliError, dbLocation } from './common.js';
+import { cliCommand, CliError, dbLocation } from './common.js';
 
 export interface AppCreateOptions {
   db?: string;
@@ -32,7 +33,7 @@ export async function appCreate(o: AppCreateOptions): Promise<void> {
   const redirectUri = o.redirectUri ? checkRedirectUri(o.redirectUri) : '';
   const store = await openStore(dbLocation(o.db));
   try {
-    const { id, clientId, clientSecret } = await createApplication(store.db, { name, scopes, redirectUri });
+    const { id, clientId, clientSecret } = await cliCommand(store, (tx) => createApplication(tx, { name, scopes, redirectUri }));
     if (o.json) {
       console.log(JSON.stringify({ id, client_id: clientId, client_secret: clientSecret, name, scope: scopes, redirect_uri: redirectUri }));
     } else {
@@ -74,7 +75,7 @@ export async function appList(o: { db?: string; json?: boolean }): Promise<void>
 export async function appDelete(clientId: string, o: { db?: string }): Promise<void> {
   const store = await openStore(dbLocation(o.db));
   try {
-    if (!(await deleteApplication(store.db, clientId))) throw new CliError(`there is no application ${clientId}`);
+    await cliCommand(store, (tx) => deleteApplication(tx, clientId));
     console.log(`Application ${clientId} deleted; its tokens no longer work.`);
   } finally {
     await store.close();

@@ -1,7 +1,7 @@
 /** `roster generate`: a realistic company of any size, the same for the same options. */
 import { DEFAULT_TODAY, generateCompany } from '../state/generate.js';
 import { directoryJson, summary, writeDirectoryOutput } from '../state/output.js';
-import { isDay } from '../state/validate.js';
+import { isCalendarDate } from '../facts.js';
 import { CliError } from './common.js';
 import { outputFormat } from './export.js';
 
@@ -26,7 +26,7 @@ export async function generateCommand(o: GenerateCliOptions): Promise<void> {
   const seed = o.seed === undefined ? 42 : Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new CliError(`--seed must be a whole number from 0 to 4294967295, got "${o.seed}"`);
   const today = o.today ?? DEFAULT_TODAY;
-  if (!isDay(today)) throw new CliError(`--today must be a date YYYY-MM-DD, got "${o.today}"`);
+  if (!isCalendarDate(today)) throw new CliError(`--today must be a date YYYY-MM-DD, got "${o.today}"`);
   const format = outputFormat(o.format);
   if (format === 'csv' && !o.out) throw new CliError('--format csv writes users.csv, departments.csv and groups.csv: give the folder with --out');
   const started = performance.now();

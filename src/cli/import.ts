@@ -1,12 +1,13 @@
 /** `roster import`: validate a directory file completely, then load it in one transaction. */
 import cliProgress from 'cli-progress';
 import { describeProblem, importDirectory, sortByLocation, type ImportMode } from '../state/directory.js';
-import { isPristine } from '../state/directory-file.js';
+import { isPristine } from '../store/directory-io.js';
 import { readSource, type DirectorySource } from '../state/source.js';
-import { readDirectory, type Phase, type Progress } from '../state/store-io.js';
+import { readDirectory, type Phase, type Progress } from '../store/directory-io.js';
 import { validateDirectory, type Problem } from '../state/validate.js';
 import { openStore } from '../store/index.js';
 import { CliError, dbLocation } from './common.js';
+import { CLI_ACTOR } from '../directory/commands/run.js';
 
 export interface ImportOptions {
   db?: string;
@@ -94,6 +95,7 @@ export async function importCommand(file: string, o: ImportOptions): Promise<voi
     let validatedAt = 0;
     const outcome = await importDirectory(store, source.document, {
       mode,
+      actor: CLI_ACTOR,
       progress: reporter.progress,
       onValidated: () => {
         validatedAt = performance.now();
@@ -107,6 +109,13 @@ export async function importCommand(file: string, o: ImportOptions): Promise<voi
         `${c.groups} groups (${c.group_members} members) in ${seconds(performance.now() - started)} ` +
         `(validation ${seconds(validatedAt - started)}); ${mode === 'merge' ? `${counts(outcome.given)} given in the file, ` : ''}mode ${mode}.`,
     );
+    const r = outcome.revoked;
+    if (r.users.length) {
+      console.log(
+        `Revoked ${r.webhooks.length} webhook${r.webhooks.length === 1 ? '' : 's'}${r.webhooks.length ? ` (${r.webhooks.join(', ')})` : ''} and ${r.tokens} OAuth token${r.tokens === 1 ? '' : 's'} ` +
+          `of ${r.users.length} user${r.users.length === 1 ? '' : 's'} who are gone or whose e-mail changed: ${r.users.slice(0, 20).join(', ')}${r.users.length > 20 ? ', ...' : ''}.`,
+      );
+    }
   } finally {
     await store.close();
   }

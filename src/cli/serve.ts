@@ -2,10 +2,11 @@ import { createRoster } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { trustInstructions } from '../http/tls.js';
 import { DEMO_SEED, DirectoryError, exportDirectory, loadSeed, resetDirectory } from '../state/directory.js';
-import { isPristine } from '../state/directory-file.js';
+import { isPristine } from '../store/directory-io.js';
 import { summary, writeDirectoryOutput } from '../state/output.js';
 import { SCOPES } from '../rest/scopes.js';
-import { createWebhook } from '../store/webhooks.js';
+import { createWebhook } from '../directory/commands/credentials.js';
+import { runCommand, SYSTEM_ACTOR } from '../directory/commands/run.js';
 import { CliError } from './common.js';
 
 export { DEMO_SEED };
@@ -20,7 +21,7 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   const roster = await createRoster(config);
   const { store } = roster;
   if (seed && (await isPristine(store.db))) {
-    await resetDirectory(store, seed);
+    await resetDirectory(store, seed, { onCommitted: roster.app.afterWrite });
     console.log(seedFile === DEMO_SEED ? 'Loaded the demo company (seeds/demo-company.json).' : `Loaded ${seedFile}: ${summary(seed)}.`);
   } else if (seed && config.seed) {
     console.log(`The directory is not empty: ${seedFile} was not loaded (roster import --replace or POST /_roster/reset loads it).`);
@@ -31,7 +32,9 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   if (roster.https) lines.push(...trustInstructions(roster.https.credentials));
   const curl = roster.https?.credentials.source === 'dev' ? `curl --cacert '${roster.https.credentials.certPath}'` : 'curl';
   if (config.demo) {
-    const { secret } = await createWebhook(store.db, { userId: 1, scopes: [...SCOPES], title: 'npm start' });
+    const { secret } = await runCommand({ store, actor: SYSTEM_ACTOR, onCommitted: roster.app.afterWrite }, (tx) =>
+      createWebhook(tx, { userId: 1, scopes: [...SCOPES], title: 'npm start' }),
+    );
     const hook = `${url}/rest/1/${secret}/`;
     lines.push(
       '',

@@ -1,5 +1,5 @@
 import { grantTokens } from '../oauth/grants.js';
-import { findApplication } from '../oauth/store.js';
+import { findApplication } from '../store/oauth.js';
 import { openStore } from '../store/index.js';
 import { findUser } from '../store/users.js';
 import { CliError, dbLocation, serverUrl } from './common.js';

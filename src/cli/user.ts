@@ -1,7 +1,7 @@
 import { hashPassword, passwordProblem } from '../oauth/passwords.js';
 import { openStore } from '../store/index.js';
-import { findUser, updateUser } from '../store/users.js';
-import { CliError, dbLocation } from './common.js';
+import { setPassword } from '../directory/commands/users.js';
+import { cliCommand, CliError, dbLocation } from './common.js';
 
 /** The first line of standard input (a password piped in, or typed at a prompt). */
 async function readLine(): Promise<string> {
@@ -23,10 +23,9 @@ export async function userPassword(id: string, o: { db?: string; password?: stri
   if (problem) throw new CliError(problem);
   const store = await openStore(dbLocation(o.db));
   try {
-    const user = await findUser(store.db, userId);
-    if (!user) throw new CliError(`there is no user ${userId}`);
-    await updateUser(store.db, userId, { password_hash: await hashPassword(password) });
-    console.log(`Password set for user ${userId} (${user.login}).`);
+    const hash = await hashPassword(password);
+    await cliCommand(store, (tx) => setPassword(tx, userId, hash));
+    console.log(`Password set for user ${userId}.`);
   } finally {
     await store.close();
   }

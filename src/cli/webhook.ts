@@ -1,8 +1,8 @@
 import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
-import { findUser } from '../store/users.js';
-import { createWebhook, listWebhooks, revokeWebhook, scopesOf } from '../store/webhooks.js';
-import { CliError, dbLocation, serverUrl } from './common.js';
+import { createWebhook, revokeWebhook } from '../directory/commands/credentials.js';
+import { listWebhooks, scopesOf } from '../store/webhooks.js';
+import { cliCommand, CliError, dbLocation, serverUrl } from './common.js';
 
 export interface WebhookCreateOptions {
   db?: string;
@@ -20,8 +20,7 @@ export async function webhookCreate(o: WebhookCreateOptions): Promise<void> {
   if (unknown.length) throw new CliError(`unknown scope ${unknown.join(', ')}`);
   const store = await openStore(dbLocation(o.db));
   try {
-    if (!(await findUser(store.db, userId))) throw new CliError(`there is no user ${userId}`);
-    const { id, secret } = await createWebhook(store.db, { userId, scopes, title: o.title });
+    const { id, secret } = await cliCommand(store, (tx) => createWebhook(tx, { userId, scopes, title: o.title }));
     const url = `${serverUrl(o.url)}/rest/${userId}/${secret}/`;
     if (o.json) console.log(JSON.stringify({ id, url, user_id: userId, scope: scopes }));
     else console.log(url);
@@ -55,7 +54,7 @@ export async function webhookRevoke(id: string, o: { db?: string }): Promise<voi
   if (!Number.isInteger(n) || n <= 0) throw new CliError(`"${id}" is not a webhook id`);
   const store = await openStore(dbLocation(o.db));
   try {
-    if (!(await revokeWebhook(store.db, n))) throw new CliError(`there is no active webhook ${n}`);
+    await cliCommand(store, (tx) => revokeWebhook(tx, n));
     console.log(`Webhook ${n} revoked.`);
   } finally {
     await store.close();

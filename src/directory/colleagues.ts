@@ -1,5 +1,6 @@
 import { activeMembers, allDepartments } from '../store/departments.js';
 import type { Db } from '../store/index.js';
+import { departmentsOf } from '../store/users.js';
 import { DepartmentTree } from './tree.js';
 
 /**
@@ -10,10 +11,10 @@ import { DepartmentTree } from './tree.js';
 export async function colleagueIds(db: Db, userId: number): Promise<number[]> {
   const [departments, links] = await Promise.all([
     allDepartments(db),
-    db.selectFrom('user_departments').select('department_id').where('user_id', '=', userId).execute(),
+    departmentsOf(db, userId),
   ]);
   const tree = new DepartmentTree(departments);
-  const mine = tree.sortIds(links.map((l) => l.department_id));
+  const mine = tree.sortIds(links);
   const members = await activeMembers(db, mine);
   const byDepartment = new Map<number, number[]>();
   for (const m of members) {

@@ -1,3 +1,4 @@
+import { isOutsider } from '../facts.js';
 import type { UserRecord } from '../store/users.js';
 import { userColor } from './colors.js';
 import { atomOrFalse, nextDay, startOfDay } from './dates.js';
@@ -51,7 +52,7 @@ export function presentImUser(user: UserRecord, opts: PresentOptions, { avatarHr
     ...(avatarHr ? { avatar_hr: avatar } : {}),
     gender: user.gender === 'F' ? 'F' : 'M',
     birthday: birthdayDdMm(user.birthday),
-    extranet: type === 'extranet' || type === 'collaber',
+    extranet: isOutsider(user.user_type),
     network: user.external_auth_id === 'replica' || (isBot && user.bot?.type === 'network'),
     bot: isBot,
     connector: user.external_auth_id === 'imconnector',

@@ -15,7 +15,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ADMIN_ACTOR } from '../directory/commands/run.js';
 import type { App } from '../rest/context.js';
+import { busyReply } from '../rest/errors.js';
 import { DEMO_SEED, exportDirectory, importDirectory, loadSeed, resetDirectory, type ImportMode } from '../state/directory.js';
 import { directoryJson } from '../state/output.js';
 import type { RouteInstaller } from './server.js';
@@ -62,6 +64,12 @@ export async function installAdmin(root: FastifyInstance, app: App, routes: (ser
   const expected = digest(token);
   // a plugin of its own, so that the token check guards these routes only
   await root.register(async (server) => {
+    // a write that waited too long for the directory's lock is a 503, as on /rest
+    server.setErrorHandler(async (error, _request, reply) => {
+      const busy = busyReply(error);
+      if (busy) return send(reply, busy.status, busy.body);
+      throw error;
+    });
     server.addHook('onRequest', async (request, reply) => {
       const given = tokenOf(request);
       if (given === undefined) {
@@ -82,7 +90,7 @@ function adminPlugin(server: FastifyInstance, app: App): void {
     const drop = (queryValue(request, 'webhooks') ?? bodyObject(request).webhooks) === 'drop';
     const seedFile = seedOf(app.config);
     const seed = seedFile ? await loadSeed(seedFile) : null;
-    const counts = await resetDirectory(app.store, seed, { dropWebhooks: drop });
+    const counts = await resetDirectory(app.store, seed, { dropWebhooks: drop, actor: ADMIN_ACTOR, onCommitted: app.afterWrite });
     return send(reply, 200, {
       result: {
         seed: seedFile,
@@ -103,7 +111,7 @@ function adminPlugin(server: FastifyInstance, app: App): void {
     if (mode !== 'replace' && mode !== 'merge') {
       return send(reply, 400, { error: 'ERROR_ARGUMENT', error_description: `mode must be replace or merge, got ${JSON.stringify(mode)}` });
     }
-    const outcome = await importDirectory(app.store, wrapped ? body.directory : request.body, { mode: mode as ImportMode });
+    const outcome = await importDirectory(app.store, wrapped ? body.directory : request.body, { mode: mode as ImportMode, actor: ADMIN_ACTOR, onCommitted: app.afterWrite });
     if (!outcome.ok) {
       return send(reply, 400, {
         error: 'INVALID_DIRECTORY',
@@ -111,7 +119,7 @@ function adminPlugin(server: FastifyInstance, app: App): void {
         problems: outcome.problems.map((p) => ({ path: p.path, code: p.code, message: p.message })),
       });
     }
-    return send(reply, 200, { result: { mode, ...outcome.counts, given: outcome.given, duration_ms: Math.round(performance.now() - started) } });
+    return send(reply, 200, { result: { mode, ...outcome.counts, given: outcome.given, revoked: outcome.revoked, duration_ms: Math.round(performance.now() - started) } });
   });
 
   server.get('/_roster/export', async (request, reply) => {

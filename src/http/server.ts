@@ -21,7 +21,9 @@ const COMMON_HEADERS = {
 };
 
 /** A hook for modules (OAuth pages, admin endpoints) that add their own routes. */
-export type RouteInstaller = (server: FastifyInstance, app: App) => void | Promise<void>;
+import type { RouteInstaller } from '../rest/context.js';
+
+export type { RouteInstaller };
 
 /**
  * Connection limits of every listener (HTTP here, HTTPS in tls.ts): a client that sends its

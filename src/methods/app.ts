@@ -7,6 +7,8 @@ import type { CallContext } from '../rest/context.js';
 import { intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { allDepartments } from '../store/departments.js';
+import { hasActiveGroupRole } from '../store/groups.js';
+import { departmentsOf } from '../store/users.js';
 
 /** Roster has no plans: one self-hosted "licence", reported in upstream's shape. */
 const LICENSE = { LANGUAGE_ID: 'en', LICENSE: 'en_selfhosted', LICENSE_TYPE: 'selfhosted', LICENSE_FAMILY: 'selfhosted' };
@@ -55,9 +57,7 @@ async function userAccess(ctx: CallContext, params: Params) {
   const db = ctx.app.store.db;
   let myDepartments: number[] | undefined;
   let tree: DepartmentTree | undefined;
-  const departmentsOf = async (userId: number) =>
-    (await db.selectFrom('user_departments').select('department_id').where('user_id', '=', userId).execute()).map((r) => r.department_id);
-  const mine = async () => (myDepartments ??= await departmentsOf(me));
+  const mine = async () => (myDepartments ??= await departmentsOf(db, me));
   const structure = async () => (tree ??= new DepartmentTree(await allDepartments(db)));
 
   for (const code of codes) {
@@ -74,21 +74,12 @@ async function userAccess(ctx: CallContext, params: Params) {
       if (employee === me) return { result: true };
       // a head of one of the employee's departments, or of a department above them
       const t = await structure();
-      const theirs = await departmentsOf(employee);
+      const theirs = await departmentsOf(db, employee);
       const heads = t.ordered.filter((d) => d.head_id === me && theirs.some((x) => t.isWithin(x, d.id)));
       if (heads.length) return { result: true };
     } else if ((m = /^SG(\d+)_([AEK])$/.exec(code))) {
       const roles = m[2] === 'A' ? ['A'] : m[2] === 'E' ? ['A', 'E'] : ['A', 'E', 'K'];
-      const row = await db
-        .selectFrom('sonet_group_members as m')
-        .innerJoin('sonet_groups as g', 'g.id', 'm.group_id')
-        .select('m.user_id')
-        .where('m.group_id', '=', intval(m[1]))
-        .where('m.user_id', '=', me)
-        .where('m.role', 'in', roles)
-        .where('g.active', '=', 1)
-        .executeTakeFirst();
-      if (row) return { result: true };
+      if (await hasActiveGroupRole(db, intval(m[1]), me, roles)) return { result: true };
     }
   }
   return { result: false };

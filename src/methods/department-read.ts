@@ -1,17 +1,18 @@
 import { DEPARTMENT_FIELD_LABELS, presentDepartmentRow } from '../directory/department-row.js';
-import { readId } from '../directory/id-param.js';
+import { readId } from './id-param.js';
 import {
   filterSource, PAGE_SIZE, readFilter, readSort, readStartParam, standardPage, standardResult, type FilterSpec,
-} from '../directory/list-params.js';
+} from './list-params.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
-import { departmentFields, hasSubDepartments, listDepartments, removeDepartment } from '../store/department-list.js';
-import { findDepartment } from '../store/departments.js';
-import { inTransaction } from '../store/index.js';
+import { deleteDepartment } from '../directory/commands/departments.js';
+import { runCommand } from '../directory/commands/run.js';
+import { departmentFields, listDepartments } from '../store/department-list.js';
 import { seesStructure } from '../store/visibility.js';
 import { requireAdmin } from './access.js';
+import { commandEnv } from './command-env.js';
 
 /** Top-level keys that are parameters of department.get, never filter fields. */
 const RESERVED = new Set(['sort', 'order', 'filter', 'start', 'select']);
@@ -96,15 +97,7 @@ export const departmentReadMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const id = readId(p, 'ID', 'a department');
-      await inTransaction(ctx.app.store.db, async (trx) => {
-        const department = await findDepartment(trx, id);
-        if (!department) throw argumentError('ID', 'Department not found');
-        if (department.parent_id === null) throw argumentError('ID', 'The top-level department cannot be deleted');
-        if (await hasSubDepartments(trx, id)) {
-          throw argumentError('ID', `Department ${id} has sub-departments: move or delete them first`);
-        }
-        await removeDepartment(trx, id);
-      });
+      await runCommand(commandEnv(ctx), (tx) => deleteDepartment(tx, id));
       return { result: true };
     },
   },

@@ -1,13 +1,12 @@
-import { DepartmentTree } from '../directory/tree.js';
-import { text } from '../directory/user-fields.js';
+import { addDepartment, updateDepartment } from '../directory/commands/departments.js';
+import { runCommand } from '../directory/commands/run.js';
+import { text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
-import { allDepartments, ensureMember, findDepartment, insertDepartment, updateDepartment } from '../store/departments.js';
-import { inTransaction, type Db } from '../store/index.js';
-import { findUser } from '../store/users.js';
 import { requireAdmin } from './access.js';
+import { commandEnv } from './command-env.js';
 
 const INT32 = 2147483647;
 
@@ -21,22 +20,11 @@ function integer(p: Params, key: string): number | undefined {
   return n;
 }
 
-/** UF_HEAD: an existing user id, or 0 / '' for no head. */
-async function readHead(db: Db, p: Params): Promise<number | null | undefined> {
+/** UF_HEAD: a user id, or 0 / '' for no head. */
+function readHead(p: Params): number | null | undefined {
   if (!hasValue(p, 'UF_HEAD')) return undefined;
   if (p.UF_HEAD === '' || p.UF_HEAD === 0 || p.UF_HEAD === '0') return null;
-  const id = integer(p, 'UF_HEAD')!;
-  const user = await findUser(db, id);
-  if (!user) throw argumentError('UF_HEAD', `User ${id} does not exist`);
-  if (user.user_type === 'extranet') throw argumentError('UF_HEAD', 'An extranet user cannot head a department');
-  return id;
-}
-
-async function readParent(db: Db, p: Params): Promise<number | undefined> {
-  const parent = integer(p, 'PARENT');
-  if (parent === undefined) return undefined;
-  if (parent <= 0 || !(await findDepartment(db, parent))) throw argumentError('PARENT', `Department ${parent} does not exist`);
-  return parent;
+  return integer(p, 'UF_HEAD')!;
 }
 
 function readName(p: Params, required: boolean): string | undefined {
@@ -52,18 +40,15 @@ export const departmentWriteMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'Adds a department under PARENT, with NAME, SORT and UF_HEAD; returns the new id',
+    differences: ['UF_HEAD must be an active intranet user; they become a member of the department.'],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const name = readName(p, true)!;
       const sort = integer(p, 'SORT') ?? 500;
-      const id = await inTransaction(ctx.app.store.db, async (trx) => {
-        const parent = await readParent(trx, p);
-        if (parent === undefined) throw argumentError('PARENT', 'There can only be one top-level department in the company structure: PARENT is required');
-        const head = await readHead(trx, p);
-        const newId = await insertDepartment(trx, { name, parent_id: parent, sort, head_id: head ?? null });
-        if (head) await ensureMember(trx, head, newId);
-        return newId;
-      });
+      const parent = integer(p, 'PARENT');
+      if (parent === undefined) throw argumentError('PARENT', 'There can only be one top-level department in the company structure: PARENT is required');
+      const head = readHead(p);
+      const id = await runCommand(commandEnv(ctx), (tx) => addDepartment(tx, { name, sort, parent, head }));
       return { result: id };
     },
   },
@@ -76,26 +61,9 @@ export const departmentWriteMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const id = intval(p.ID);
-      const name = readName(p, false);
-      const sort = integer(p, 'SORT');
-      await inTransaction(ctx.app.store.db, async (trx) => {
-        const department = id > 0 ? await findDepartment(trx, id) : undefined;
-        if (!department) throw argumentError('ID', 'Department not found');
-        const parent = await readParent(trx, p);
-        if (parent !== undefined) {
-          if (department.parent_id === null) throw argumentError('PARENT', 'The top-level department cannot be moved');
-          const tree = new DepartmentTree(await allDepartments(trx));
-          if (tree.isWithin(parent, id)) throw argumentError('PARENT', 'A department cannot be moved under itself or its sub-departments');
-        }
-        const head = await readHead(trx, p);
-        await updateDepartment(trx, id, {
-          ...(name !== undefined ? { name } : {}),
-          ...(sort !== undefined ? { sort } : {}),
-          ...(parent !== undefined ? { parent_id: parent } : {}),
-          ...(head !== undefined ? { head_id: head } : {}),
-        });
-        if (head) await ensureMember(trx, head, id);
-      });
+      if (id <= 0) throw argumentError('ID', 'Department not found');
+      const input = { name: readName(p, false), sort: integer(p, 'SORT'), parent: integer(p, 'PARENT'), head: readHead(p) };
+      await runCommand(commandEnv(ctx), (tx) => updateDepartment(tx, id, input));
       return { result: true };
     },
   },

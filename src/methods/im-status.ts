@@ -2,7 +2,11 @@ import type { CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
-import { setIdle, setStatus, statusOf, STATUSES, type Status } from '../store/presence.js';
+import { STATUSES, type Status } from '../facts.js';
+import { setIdleSince, setStatus } from '../directory/commands/presence.js';
+import { runCommand } from '../directory/commands/run.js';
+import { statusOf } from '../store/presence.js';
+import { commandEnv } from './command-env.js';
 import { clock } from '../clock.js';
 
 /** STATUS: one of the four, in any letter case; anything else, a list or nothing is STATUS_ERROR. */
@@ -45,7 +49,8 @@ export const imStatusMethods: MethodDefinition[] = [
       'A list or object as STATUS is STATUS_ERROR; upstream fails with a PHP TypeError (500).',
     ],
     handler: async (ctx: CallContext, p: Params) => {
-      await setStatus(ctx.app.store.db, ctx.caller.user.id, readStatus(p));
+      const status = readStatus(p);
+      await runCommand(commandEnv(ctx), (tx) => setStatus(tx, ctx.caller.user.id, status));
       return { result: true };
     },
   },
@@ -57,7 +62,8 @@ export const imStatusMethods: MethodDefinition[] = [
     summary: 'Marks the current user idle since AGO minutes ago (default 10, at least 1)',
     differences: ['AGO is capped at the minutes since 1970-01-01, so the idle date is always a real date.'],
     handler: async (ctx: CallContext, p: Params) => {
-      await setIdle(ctx.app.store.db, ctx.caller.user.id, idleSince(p, clock.unix()));
+      const since = idleSince(p, clock.unix());
+      await runCommand(commandEnv(ctx), (tx) => setIdleSince(tx, ctx.caller.user.id, since));
       return { result: true };
     },
   },
@@ -68,7 +74,7 @@ export const imStatusMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Ends the current user\'s idleness',
     handler: async (ctx: CallContext) => {
-      await setIdle(ctx.app.store.db, ctx.caller.user.id, null);
+      await runCommand(commandEnv(ctx), (tx) => setIdleSince(tx, ctx.caller.user.id, null));
       return { result: true };
     },
   },

@@ -1,24 +1,24 @@
 import { isSelectableColor } from '../directory/colors.js';
-import { isCalendarDate } from '../directory/dates.js';
-import { readId } from '../directory/id-param.js';
+import { isCalendarDate, isEmail } from '../facts.js';
+import { readId } from './id-param.js';
 import { formatFullName } from '../directory/names.js';
-import { flag, text } from '../directory/user-fields.js';
+import { flag, text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { upperKeys, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
-import { botCodeTaken, deleteBot, findBot, insertBot, listBots } from '../store/bots.js';
-import { inTransaction } from '../store/index.js';
-import { emailOwner } from '../store/users.js';
+import { registerBot, unregisterBot } from '../directory/commands/bots.js';
+import { ruleMessage } from '../directory/rules.js';
+import { runCommand } from '../directory/commands/run.js';
+import { listBots } from '../store/bots.js';
 import { requireAdmin } from './access.js';
-import { clock } from '../clock.js';
+import { commandEnv } from './command-env.js';
 
 /** imbot.register's TYPE letters and the bot types upstream's bot_data reports for them. */
 export const BOT_TYPES: Readonly<Record<string, string>> = { B: 'bot', H: 'human', N: 'network', O: 'openline', S: 'supervisor' };
 
 const EVENT_KEYS = ['EVENT_HANDLER', 'EVENT_MESSAGE_ADD', 'EVENT_WELCOME_MESSAGE', 'EVENT_BOT_DELETE', 'EVENT_MESSAGE_UPDATE', 'EVENT_MESSAGE_DELETE'];
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 function httpUrl(p: Params, key: string, argument: string): string | undefined {
   const s = text(p, key, 1024);
@@ -85,9 +85,9 @@ function readBotInput(p: Params): BotInput {
     if (!isSelectableColor(color)) throw argumentError('PROPERTIES[COLOR]', `PROPERTIES[COLOR] is not a palette colour: ${colorText}`);
   }
   const email = prop(props, 'EMAIL', 255) || undefined;
-  if (email !== undefined && !EMAIL.test(email)) throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] is not a valid e-mail address');
+  if (email !== undefined && !isEmail(email)) throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] is not a valid e-mail address');
   const birthdayText = prop(props, 'PERSONAL_BIRTHDAY', 10);
-  if (birthdayText && !isCalendarDate(birthdayText)) throw argumentError('PROPERTIES[PERSONAL_BIRTHDAY]', 'PROPERTIES[PERSONAL_BIRTHDAY] must be a date as YYYY-MM-DD');
+  if (birthdayText && !isCalendarDate(birthdayText)) throw argumentError('PROPERTIES[PERSONAL_BIRTHDAY]', `${ruleMessage.badDay('PROPERTIES[PERSONAL_BIRTHDAY]', birthdayText)} [bad_date]`);
   const gender = (prop(props, 'PERSONAL_GENDER', 1) ?? '').toUpperCase();
   if (gender !== '' && gender !== 'M' && gender !== 'F') throw argumentError('PROPERTIES[PERSONAL_GENDER]', 'PROPERTIES[PERSONAL_GENDER] must be M, F or empty');
   return {
@@ -125,24 +125,12 @@ export const imbotMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'register bots');
       const input = readBotInput(p);
-      const now = clock.unix();
-      const id = await inTransaction(ctx.app.store.db, async (trx) => {
-        if (await botCodeTaken(trx, input.code)) {
-          throw argumentError('CODE', `CODE_ERROR: a bot with CODE ${JSON.stringify(input.code)} is already registered`);
-        }
-        if (input.email !== undefined && (await emailOwner(trx, input.email)) !== undefined) {
-          throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] belongs to another user');
-        }
-        return insertBot(
-          trx,
-          {
-            login: `bot_${input.code}`.slice(0, 50),
-            email: input.email ?? '',
-            // bots without an address still need a unique key; no real address contains ':'
-            email_key: input.email?.toLowerCase() ?? `bot:${input.code}`,
+      const id = await runCommand(commandEnv(ctx), (tx) =>
+        registerBot(tx, {
+          user: {
+            email: input.email,
             active: 1,
             user_type: 'employee',
-            external_auth_id: 'bot',
             name: input.name,
             last_name: input.lastName,
             work_position: input.workPosition,
@@ -151,12 +139,10 @@ export const imbotMethods: MethodDefinition[] = [
             photo: input.photo,
             website: input.website,
             color: input.color,
-            date_register: now,
-            timestamp_x: now,
           },
-          { code: input.code, type: input.type, app_id: input.appId, openline: input.openline ? 1 : 0, hidden: 0 },
-        );
-      });
+          bot: { code: input.code, type: input.type, app_id: input.appId, openline: input.openline ? 1 : 0, hidden: 0 },
+        }),
+      );
       return { result: id };
     },
   },
@@ -171,10 +157,7 @@ export const imbotMethods: MethodDefinition[] = [
       requireAdmin(ctx, 'remove bots');
       const id = readId(p, 'BOT_ID', 'a bot');
       text(p, 'CLIENT_ID', 128);
-      await inTransaction(ctx.app.store.db, async (trx) => {
-        if (!(await findBot(trx, id))) throw argumentError('BOT_ID', `BOT_ID ${id} is not a registered bot`);
-        await deleteBot(trx, id);
-      });
+      await runCommand(commandEnv(ctx), (tx) => unregisterBot(tx, id));
       return { result: true };
     },
   },

@@ -1,5 +1,5 @@
 /** scope, methods, method.get: what the caller may call, read from the one method registry. */
-import { readBoolean } from '../directory/list-params.js';
+import { readBoolean } from './list-params.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';

@@ -1,21 +1,30 @@
 import { presentGroupRow } from '../directory/group-row.js';
-import { readId } from '../directory/id-param.js';
+import { readId } from './id-param.js';
 import {
   filterSource, PAGE_SIZE, readBoolean, readFilter, readSort, standardPage, standardResult, type FilterSpec,
-} from '../directory/list-params.js';
-import { idList, text } from '../directory/user-fields.js';
+} from './list-params.js';
+import { addGroupMembers, createGroup, deleteGroup, removeGroupMembers, updateGroup } from '../directory/commands/groups.js';
+import { runCommand, type Tx } from '../directory/commands/run.js';
+import { flag, idList, text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
-import { argumentError } from '../rest/errors.js';
+import { argumentError, RestError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { findVisibleGroup, groupFields, groupMembers, listGroups } from '../store/group-list.js';
-import { addGroupMembers, groupIdsExisting, insertGroup, removeGroupMembers } from '../store/groups.js';
-import { inTransaction } from '../store/index.js';
-import { userIdsExisting } from '../store/users.js';
+import { findGroup } from '../store/groups.js';
 import { requireAdmin } from './access.js';
-import { clock } from '../clock.js';
+import { commandEnv } from './command-env.js';
 
 const grantedBy = ['sonet_group', 'sonet'];
+
+/** Changing or deleting a group is for its owner and administrators (upstream: owner or social network admin). */
+async function requireOwnerOrAdmin(ctx: CallContext, tx: Tx, groupId: number): Promise<void> {
+  const group = await findGroup(tx.db, groupId);
+  if (!group || (ctx.caller.viewer.extranet && !(await findVisibleGroup(tx.db, groupId, ctx.caller.viewer)))) {
+    throw argumentError('GROUP_ID', 'Socialnetwork group not found');
+  }
+  if (!ctx.caller.viewer.admin && group.owner_id !== ctx.caller.user.id) throw new RestError('ACCESS_DENIED', 'Access denied! Only the owner or an administrator can change a group');
+}
 
 export const sonetGroupMethods: MethodDefinition[] = [
   {
@@ -30,10 +39,45 @@ export const sonetGroupMethods: MethodDefinition[] = [
       const name = text(p, 'NAME', 255);
       if (!name) throw argumentError('NAME', 'NAME is required');
       const description = text(p, 'DESCRIPTION', 10000) ?? '';
-      const id = await inTransaction(ctx.app.store.db, (trx) =>
-        insertGroup(trx, { name, description, owner_id: ctx.caller.user.id }, clock.unix()),
-      );
+      const id = await runCommand(commandEnv(ctx), (tx) => createGroup(tx, { name, description, owner: ctx.caller.user.id }));
       return { result: id };
+    },
+  },
+  {
+    name: 'sonet_group.update',
+    scope: 'sonet_group',
+    grantedBy,
+    list: 'none',
+    upperParams: true,
+    summary: 'Changes a workgroup\'s NAME, DESCRIPTION or ACTIVE (GROUP_ID); returns the group id',
+    differences: ['Only NAME, DESCRIPTION and ACTIVE are stored; other CSocNetGroup fields are ignored. The owner or an administrator may change a group.'],
+    handler: async (ctx: CallContext, p: Params) => {
+      const groupId = readId(p, 'GROUP_ID', 'a group');
+      const name = text(p, 'NAME', 255);
+      if (name !== undefined && !name) throw argumentError('NAME', 'NAME cannot be empty');
+      const input = { name, description: text(p, 'DESCRIPTION', 10000), active: flag(p, 'ACTIVE') };
+      await runCommand(commandEnv(ctx), async (tx) => {
+        await requireOwnerOrAdmin(ctx, tx, groupId);
+        await updateGroup(tx, groupId, input);
+      });
+      return { result: groupId };
+    },
+  },
+  {
+    name: 'sonet_group.delete',
+    scope: 'sonet_group',
+    grantedBy,
+    list: 'none',
+    upperParams: true,
+    summary: 'Deletes a workgroup (GROUP_ID) and its memberships',
+    differences: ['The owner or an administrator may delete a group; a missing group is ERROR_ARGUMENT "Socialnetwork group not found".'],
+    handler: async (ctx: CallContext, p: Params) => {
+      const groupId = readId(p, 'GROUP_ID', 'a group');
+      await runCommand(commandEnv(ctx), async (tx) => {
+        await requireOwnerOrAdmin(ctx, tx, groupId);
+        await deleteGroup(tx, groupId);
+      });
+      return { result: true };
     },
   },
   {
@@ -48,13 +92,8 @@ export const sonetGroupMethods: MethodDefinition[] = [
       const groupId = intval(p.GROUP_ID);
       const userIds = idList(p, 'USER_ID', 1000);
       if (!userIds?.length) throw argumentError('USER_ID', 'Wrong user IDs');
-      const added = await inTransaction(ctx.app.store.db, async (trx) => {
-        if (groupId <= 0 || !(await groupIdsExisting(trx, [groupId])).has(groupId)) throw argumentError('GROUP_ID', 'Wrong group ID');
-        const existing = await userIdsExisting(trx, userIds);
-        const missing = userIds.filter((id) => !existing.has(id));
-        if (missing.length) throw argumentError('USER_ID', `Wrong user IDs: ${missing.slice(0, 20).join(', ')} do not exist`);
-        return addGroupMembers(trx, groupId, userIds, clock.unix());
-      });
+      if (groupId <= 0) throw argumentError('GROUP_ID', 'Wrong group ID');
+      const added = await runCommand(commandEnv(ctx), (tx) => addGroupMembers(tx, groupId, userIds));
       return { result: added.map(String) };
     },
   },
@@ -126,11 +165,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
       const groupId = readId(p, 'GROUP_ID', 'a group');
       const userIds = idList(p, 'USER_ID', 1000);
       if (!userIds?.length) throw argumentError('USER_ID', 'Wrong user IDs: USER_ID is required');
-      const removed = await inTransaction(ctx.app.store.db, async (trx) => {
-        const group = await findVisibleGroup(trx, groupId, ctx.caller.viewer);
-        if (!group) throw argumentError('GROUP_ID', 'Socialnetwork group not found');
-        return removeGroupMembers(trx, groupId, group.owner_id, userIds);
-      });
+      const removed = await runCommand(commandEnv(ctx), (tx) => removeGroupMembers(tx, groupId, userIds));
       return { result: removed.map(String) };
     },
   },

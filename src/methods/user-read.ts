@@ -1,7 +1,7 @@
 import {
   filterSource, PAGE_SIZE, readBoolean, readFilter, readSelect, readSort, standardPage, standardResult,
   type FilterSpec,
-} from '../directory/list-params.js';
+} from './list-params.js';
 import { ONLINE_SECONDS, presentUserRow, USER_FIELD_LABELS, visibleUserFields, type UserField } from '../directory/user-row.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';

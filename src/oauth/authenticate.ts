@@ -1,9 +1,8 @@
 import { viewerOf, type App, type Caller } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { findUser } from '../store/users.js';
-import { oauthDb } from './schema.js';
-import { scopesOfRow } from './store.js';
-import { hashToken, isMalformedToken, isTokenShaped, nowUnix, sameHash } from './tokens.js';
+import { findAccessToken, scopesOfRow } from '../store/oauth.js';
+import { hashToken, isMalformedToken, isTokenShaped, nowUnix, sameHash } from '../store/oauth-tokens.js';
 
 /**
  * An access token → the caller (CONTRACT §3, §7): malformed or revoked → `invalid_token`;
@@ -17,12 +16,7 @@ export function tokenAuthenticator(app: Pick<App, 'store'>): (token: string) => 
     if (!isTokenShaped(token)) throw new RestError('NO_AUTH_FOUND');
     const db = app.store.db;
     const hash = hashToken(token);
-    const row = await oauthDb(db)
-      .selectFrom('oauth_tokens as t')
-      .leftJoin('oauth_apps as a', 'a.id', 't.app_id')
-      .select(['t.access_hash', 't.user_id', 't.scope', 't.access_expires_at', 't.revoked_at', 'a.id as app_id', 'a.client_id', 'a.name', 'a.scope as app_scope'])
-      .where('t.access_hash', '=', hash)
-      .executeTakeFirst();
+    const row = await findAccessToken(db, hash);
     if (!row || !sameHash(row.access_hash, hash)) throw new RestError('NO_AUTH_FOUND');
     if (row.revoked_at !== null || row.app_id === null) throw new RestError('invalid_token', 'The access token provided has been revoked');
     if (row.access_expires_at <= nowUnix()) throw new RestError('expired_token');

@@ -1,8 +1,8 @@
 import type { Db } from '../store/index.js';
-import { memberId } from './member.js';
-import type { OAuthAppRow } from './schema.js';
-import { issueTokens, scopesOfRow } from './store.js';
-import { ACCESS_TOKEN_SECONDS, nowUnix } from './tokens.js';
+import { memberId } from '../store/member.js';
+import type { OAuthAppRow } from '../store/oauth-schema.js';
+import { issueTokens, scopesOfRow } from '../store/oauth.js';
+import { ACCESS_TOKEN_SECONDS, nowUnix } from '../store/oauth-tokens.js';
 
 /** The body of a successful `/oauth/token/` answer, in the Bitrix24 OAuth server's shape. */
 export interface TokenBody {

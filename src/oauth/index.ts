@@ -1,5 +1,4 @@
-import type { RouteInstaller } from '../http/server.js';
-import type { App } from '../rest/context.js';
+import type { App, RouteInstaller } from '../rest/context.js';
 import { tokenAuthenticator } from './authenticate.js';
 import { oauthRoutes } from './routes.js';
 

@@ -11,18 +11,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseQueryString } from '../rest/request-params.js';
-import type { RouteInstaller } from '../http/server.js';
-import type { App } from '../rest/context.js';
+import type { App, RouteInstaller } from '../rest/context.js';
 import type { Params } from '../rest/params.js';
-import type { UserRow } from '../store/users.js';
+import { findSignInUser, findUser, type UserRow } from '../store/users.js';
 import { grantTokens, hostOf } from './grants.js';
-import { memberId } from './member.js';
+import { memberId } from '../store/member.js';
 import { codePage, errorPage, signInPage } from './pages.js';
 import { verifyPassword } from './passwords.js';
-import type { OAuthAppRow } from './schema.js';
-import { createCode, exchangeCode, findApplication, findApplicationById, scopesOfRow, useRefreshToken, verifyClient } from './store.js';
+import type { OAuthAppRow } from '../store/oauth-schema.js';
+import { createCode, exchangeCode, findApplication, findApplicationById, scopesOfRow, useRefreshToken, verifyClient } from '../store/oauth.js';
+import { CODE_SECONDS, isTokenShaped, newToken } from '../store/oauth-tokens.js';
+import { writeTransaction } from '../store/write.js';
 import { reserveSignIn } from './throttle.js';
-import { CODE_SECONDS, isTokenShaped, newToken } from './tokens.js';
 import { clock } from '../clock.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
@@ -122,10 +122,8 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-async function findSignIn(app: App, login: string): Promise<UserRow | undefined> {
-  const db = app.store.db;
-  const byLogin = await db.selectFrom('users').selectAll().where('login', '=', login).orderBy('id').executeTakeFirst();
-  return byLogin ?? db.selectFrom('users').selectAll().where('email_key', '=', login.toLowerCase()).executeTakeFirst();
+function findSignIn(app: App, login: string): Promise<UserRow | undefined> {
+  return findSignInUser(app.store.db, login);
 }
 
 function redirectTo(target: string, params: Record<string, string>): string {
@@ -167,7 +165,7 @@ async function submitAuthorize(app: App, request: FastifyRequest, reply: Fastify
   await ticket.release();
 
   const scopes = scopesOfRow(a.app);
-  const code = await createCode(app.store.db, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri });
+  const code = await writeTransaction(app.store, (trx) => createCode(trx, { appId: a.app.id, userId: user.id, scope: scopes, redirectUri: a.redirectUri }));
   if (!a.redirectUri) return html(reply, 200, codePage(a.app.name, code, CODE_SECONDS));
   const host = hostOf(baseUrlOf(app, request));
   return reply.redirect(
@@ -240,7 +238,7 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
     const code = str(params, 'code');
     if (!code) return oauthError(reply, 'invalid_request', 'code is required');
     // another client's attempt, or a wrong redirect_uri, leaves the code usable by its own client
-    const exchanged = isTokenShaped(code) ? await exchangeCode(db, code, application.id, str(params, 'redirect_uri')) : undefined;
+    const exchanged = isTokenShaped(code) ? await writeTransaction(app.store, (trx) => exchangeCode(trx, code, application.id, str(params, 'redirect_uri'))) : undefined;
     if (!exchanged?.ok) return oauthError(reply, 'invalid_grant', exchanged?.replayed ? 'The authorization code was already used: the tokens issued for it are revoked' : 'Invalid or expired authorization code, or a redirect_uri that does not match the authorization request');
     userId = exchanged.grant.user_id;
     scope = scopesOfRow(exchanged.grant);
@@ -248,16 +246,17 @@ async function token(app: App, request: FastifyRequest, reply: FastifyReply) {
   } else {
     const refresh = str(params, 'refresh_token');
     if (!refresh) return oauthError(reply, 'invalid_request', 'refresh_token is required');
-    const previous = isTokenShaped(refresh) ? await useRefreshToken(db, refresh, application.id) : undefined;
+    const previous = isTokenShaped(refresh) ? await writeTransaction(app.store, (trx) => useRefreshToken(trx, refresh, application.id)) : undefined;
     if (!previous) return oauthError(reply, 'invalid_grant', 'Invalid, expired or already used refresh token');
     userId = previous.user_id;
     scope = scopesOfRow(previous);
     family = previous.family;
   }
-  const user = await db.selectFrom('users').select(['id', 'active']).where('id', '=', userId).executeTakeFirst();
+  const user = await findUser(db, userId);
   if (!user || user.active !== 1) return oauthError(reply, 'invalid_grant', 'The user of this grant is not active');
   // the application may have been deleted between the checks: then nothing is issued
   if (!(await findApplicationById(db, application.id))) return oauthError(reply, 'invalid_client', 'Unknown client');
-  const answer = await grantTokens(db, application, userId, base, scope, family);
+  // OAuth writes wait for the directory's write lock like every write (an import may hold it)
+  const answer = await writeTransaction(app.store, (trx) => grantTokens(trx, application, userId, base, scope, family));
   return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json; charset=utf-8').send(answer);
 }

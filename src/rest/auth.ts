@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { findUser, type UserRow } from '../store/users.js';
+import { findUser, findUserByLogin, type UserRow } from '../store/users.js';
 import { hashSecret, scopesOf, webhooksOf } from '../store/webhooks.js';
 import { viewerOf, type App, type Caller } from './context.js';
 import { RestError } from './errors.js';
@@ -24,7 +24,7 @@ async function authenticateWebhook(app: App, userPart: string, secret: string): 
   const db = app.store.db;
   let user: UserRow | undefined;
   if (/^\d{1,10}$/.test(userPart)) user = await findUser(db, Number(userPart));
-  else user = await db.selectFrom('users').selectAll().where('login', '=', userPart).executeTakeFirst();
+  else user = await findUserByLogin(db, userPart);
   // Hash first and compare against every hook of the user, so timing says nothing about which part was wrong.
   const given = Buffer.from(hashSecret(secret), 'hex');
   const hooks = user ? await webhooksOf(db, user.id) : [];

@@ -1,4 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { isOutsider } from '../facts.js';
 import { todayIn } from '../directory/dates.js';
 import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
@@ -17,6 +19,9 @@ export interface Logger {
   info(obj: object, msg?: string): void;
 }
 
+/** Adds routes to the server (OAuth pages, admin endpoints): each installer gets the server and the app. */
+export type RouteInstaller = (server: FastifyInstance, app: App) => void | Promise<void>;
+
 /** Everything a server instance holds: handed to every call. */
 export interface App {
   store: Store;
@@ -27,6 +32,8 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */
+  afterWrite?: () => Promise<void>;
   /** control plane: the last REST calls (absent with --journal-size 0) */
   journal?: Journal;
   /** control plane: scripted failures (absent without --admin-token and --faults) */
@@ -80,7 +87,7 @@ export function requestBudget(config: Config): RequestBudget {
 export function viewerOf(user: UserRow): Viewer {
   return {
     id: user.id,
-    extranet: user.user_type === 'extranet' || user.user_type === 'collaber',
+    extranet: isOutsider(user.user_type),
     bot: user.external_auth_id === 'bot',
     admin: user.is_admin === 1,
   };

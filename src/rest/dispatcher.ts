@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { authenticate, type Credentials } from './auth.js';
 import { requestBudget, type App, type CallContext, type Caller } from './context.js';
 import type { RequestBudget } from './budget.js';
-import { RestError } from './errors.js';
+import { RuleError } from '../directory/rules.js';
+import { StoreBusyError } from '../store/write.js';
+import { RestError, ruleError } from './errors.js';
 import { beforeInvoke, DropConnection, noteCaller, observeRequest } from './observe.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
@@ -85,6 +87,8 @@ export async function invoke(
 /** Turns anything thrown into the wire error, logging what is not a RestError. */
 export function toRestError(app: App, error: unknown, requestId: string): RestError {
   if (error instanceof RestError) return error;
+  if (error instanceof RuleError) return ruleError(error);
+  if (error instanceof StoreBusyError) return new RestError('DATABASE_BUSY', error.message);
   app.log.error({ err: error, requestId }, 'method failed');
   return new RestError('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
 }

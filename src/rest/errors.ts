@@ -1,3 +1,5 @@
+import { StoreBusyError } from '../store/write.js';
+
 /**
  * Every error Roster puts on the wire: stable code, HTTP status, default text. Texts are
  * upstream's where upstream has one, so that clients matching on them keep working.
@@ -24,6 +26,7 @@ export const ERRORS = {
   HEADERS_TOO_LARGE: { status: 431, message: 'The URL and headers are too large: send long parameter lists in a POST body' },
   BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
+  DATABASE_BUSY: { status: 503, message: 'The directory is busy with another write; try again' },
   QUERY_LIMIT_EXCEEDED: { status: 503, message: 'Too many requests' },
   OPERATION_TIME_LIMIT: { status: 429, message: 'Method is blocked due to operation time limit.' },
   ERROR_BATCH_LENGTH_EXCEEDED: { status: 400, message: 'Max batch length exceeded' },
@@ -53,6 +56,18 @@ export class RestError extends Error {
   toWire(): Record<string, unknown> {
     return { error: this.code, error_description: this.description, ...this.extra };
   }
+}
+
+/** A directory rule's refusal: ERROR_ARGUMENT naming the parameter, with the rule's message and name (as import reports them). */
+export function ruleError(error: { rule: string; argument: string; message: string }): RestError {
+  return argumentError(error.argument, `${error.message} [${error.rule}]`);
+}
+
+/** The 503 of a write that could not get the directory's write lock in time, or null for other errors. */
+export function busyReply(error: unknown): { status: number; body: Record<string, unknown> } | null {
+  if (!(error instanceof StoreBusyError)) return null;
+  const e = new RestError('DATABASE_BUSY', error.message);
+  return { status: e.status, body: e.toWire() };
 }
 
 /** ERROR_ARGUMENT for one named parameter, with upstream's `argument` key. */

@@ -1,4 +1,4 @@
-import { memberId } from '../oauth/member.js';
+import { memberId } from '../store/member.js';
 import type { App } from './context.js';
 import { Limits, MemoryBackend, parseLimits } from './limits.js';
 import { RedisBackend } from './limits-redis.js';

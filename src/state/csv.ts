@@ -6,7 +6,7 @@
  * Reading turns cells into a directory document (validation then checks it like JSON, and the
  * row and column of each problem are kept); writing turns the canonical document into CSV.
  */
-import type { FullDirectory } from './format.js';
+import type { FullDirectory } from '../store/directory-format.js';
 import type { PathSegment, Problem } from './validate.js';
 import { formatPath } from './validate.js';
 

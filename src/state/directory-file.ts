@@ -1,27 +1,18 @@
 /**
  * The directory as one JSON document (`seeds/*.json`): departments, users with presence,
  * absences and bot data, and groups with members. `npm start`'s demo company is one of these.
- * The format is in ./format.ts, its validation in ./validate.ts, the bulk writer in ./store-io.ts.
+ * The format is in src/store/directory-format.ts, its validation in ./validate.ts, the bulk writer in src/store/directory-io.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { Db, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { DirectoryError, importDirectory } from './directory.js';
-import type { DirectoryFile } from './format.js';
+import type { DirectoryFile } from '../store/directory-format.js';
 
-export type { DirectoryFile, DepartmentEntry, UserEntry, GroupEntry } from './format.js';
-export { clearDirectory } from './store-io.js';
+export type { DirectoryFile, DepartmentEntry, UserEntry, GroupEntry } from '../store/directory-format.js';
+export { clearDirectory } from '../store/directory-io.js';
 
 export async function readDirectoryFile(path: string): Promise<DirectoryFile> {
   return JSON.parse(await readFile(path, 'utf8')) as DirectoryFile;
-}
-
-/** Whether the directory holds only what a fresh database starts with (user 1, department 1). */
-export async function isPristine(db: Db): Promise<boolean> {
-  const [users, departments] = await Promise.all([
-    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return Number(users.n) <= 1 && Number(departments.n) <= 1;
 }
 
 /**

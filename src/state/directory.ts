@@ -4,18 +4,15 @@
  */
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
-import type { Store } from '../store/index.js';
-import { emptyDirectory, type FullDirectory } from './format.js';
-import { readSource } from './source.js';
 import {
-  DIRECTORY_TABLES, clearDirectory, insertFullDirectory, restartSqliteSequences, readDirectory, sqliteBulkSettings, writeDirectory,
-  type Progress, type WriteCounts,
-} from './store-io.js';
-import { validateDirectory, type Problem, type ValidationResult } from './validate.js';
-import { clock } from '../clock.js';
-
-export type ImportMode = 'replace' | 'merge';
+  importDirectory as runImport, replaceTables, resetDirectory as runReset, type ImportOptions as CommandImportOptions, type ImportOutcome,
+} from '../directory/commands/directory.js';
+import { runCommand, SYSTEM_ACTOR, type Actor } from '../directory/commands/run.js';
+import type { Store } from '../store/index.js';
+import type { FullDirectory } from '../store/directory-format.js';
+import { readSource } from './source.js';
+import { readDirectory, sqliteBulkSettings, type Progress, type WriteCounts } from '../store/directory-io.js';
+import { validateDirectory, type Problem } from './validate.js';
 
 /** The demo company `npm start` loads: a seed file like any other. */
 export const DEMO_SEED = fileURLToPath(new URL('../../seeds/demo-company.json', import.meta.url));
@@ -50,58 +47,23 @@ export function describeProblem(p: Problem): string {
   return `${where}${path}${p.message} [${p.code}]`;
 }
 
-export interface ImportOptions {
-  mode: ImportMode;
-  progress?: Progress;
-  /** the instant defaults take (ISO); default now */
-  now?: string;
-  /** called once the document validated, before anything is written */
-  onValidated?: (result: ValidationResult) => void;
+export type { ImportMode, ImportOutcome } from '../directory/commands/directory.js';
+
+export interface ImportOptions extends CommandImportOptions {
+  /** who imports: the CLI, the admin endpoint, the server loading its seed (default) */
+  actor?: Actor;
+  onCommitted?: () => Promise<void> | void;
 }
 
-export type ImportOutcome =
-  | { ok: true; mode: ImportMode; counts: WriteCounts; given: ValidationResult['given'] }
-  | { ok: false; problems: Problem[] };
+/** `importDirectory` of the command layer, for a store: see src/directory/commands/directory.ts. */
+export function importDirectory(store: Store, document: unknown, options: ImportOptions): Promise<ImportOutcome> {
+  return runImport({ store, actor: options.actor ?? SYSTEM_ACTOR, onCommitted: options.onCommitted }, document, options);
+}
 
-/**
- * Validates `document` and, only when it has no problem at all, writes it in one transaction.
- *
- * - `replace`: the directory becomes exactly the document.
- * - `merge`: the document is laid over the stored directory, by id: a department, user or group
- *   whose id is stored changes only the fields the entry gives (lists such as `departments`,
- *   `absences`, `members` and the `bot` object are replaced whole when given; `phones` key by
- *   key); a new id is added with defaults for what it omits; nothing is deleted. Validation
- *   sees the merged result, so references may point at stored rows.
- */
-export async function importDirectory(store: Store, document: unknown, options: ImportOptions): Promise<ImportOutcome> {
-  const { mode, progress, now } = options;
-  if (mode === 'replace') {
-    const result = validateDirectory(document, { mode, now });
-    if (result.problems.length) return { ok: false, problems: result.problems };
-    options.onValidated?.(result);
-    const counts = await writeDirectory(store, result.directory, progress);
-    return { ok: true, mode, counts, given: result.given };
-  }
-  const outcome = await sqliteBulkSettings(store, () =>
-    store.db.transaction().execute(async (trx): Promise<ImportOutcome> => {
-      if (store.dialect === 'postgres') {
-        // writers wait until the merge is done, so that none of their changes is lost in between; readers do not
-        await sql.raw(`LOCK TABLE ${DIRECTORY_TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`).execute(trx);
-      }
-      const base = await readDirectory(trx, store.dialect);
-      const result = validateDirectory(document, { mode, base, now });
-      if (result.problems.length) return { ok: false, problems: result.problems };
-      options.onValidated?.(result);
-      progress?.('clear', 0, 1);
-      await clearDirectory(trx);
-      progress?.('clear', 1, 1);
-      const counts = await insertFullDirectory(trx, store.dialect, result.directory, progress);
-      await restartSqliteSequences(trx, store.dialect);
-      return { ok: true, mode, counts, given: result.given };
-    }),
-  );
-  if (outcome.ok) await store.syncIds();
-  return outcome;
+/** Writes an already validated directory over the stored one (seeds, benchmarks). */
+export async function writeDirectory(store: Store, dir: FullDirectory, progress?: Progress): Promise<WriteCounts> {
+  const env = { store, actor: SYSTEM_ACTOR };
+  return sqliteBulkSettings(store, () => runCommand(env, async (tx) => (await replaceTables(tx, dir, 'directory.replaced', progress)).counts));
 }
 
 /** The whole directory in canonical form, read in one transaction (a consistent snapshot while others write). */
@@ -110,13 +72,13 @@ export function exportDirectory(store: Store): Promise<FullDirectory> {
   return (store.dialect === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute((trx) => readDirectory(trx, store.dialect));
 }
 
-/**
- * Back to `seed` (a validated directory) or, without one, to what a fresh database holds.
- * Webhooks stay unless `dropWebhooks`.
- */
-export async function resetDirectory(store: Store, seed: FullDirectory | null, options: { dropWebhooks?: boolean } = {}): Promise<WriteCounts> {
-  const dir = seed ?? emptyDirectory(new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  return writeDirectory(store, dir, undefined, options.dropWebhooks ? (trx) => trx.deleteFrom('webhooks').execute().then(() => {}) : undefined);
+/** Back to `seed` or to a fresh database's content: see resetDirectory in src/directory/commands/directory.ts. */
+export function resetDirectory(
+  store: Store,
+  seed: FullDirectory | null,
+  options: { dropWebhooks?: boolean; actor?: Actor; onCommitted?: () => Promise<void> | void } = {},
+): Promise<WriteCounts> {
+  return runReset({ store, actor: options.actor ?? SYSTEM_ACTOR, onCommitted: options.onCommitted }, seed, options);
 }
 
 const seeds = new Map<string, { mtimeMs: number; size: number; directory: FullDirectory }>();

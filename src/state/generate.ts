@@ -10,7 +10,7 @@ import {
   ABSENCE_REASONS, BOTS, COMPANIES, FUNCTIONS, LOCALES, PARTNERS, PATRONYMICS, PROJECTS, REGIONS, ROLES,
   type Func, type Locale, type RoleKey,
 } from './generate-data.js';
-import { FORMAT, VERSION, isoInstant, type FullDepartment, type FullDirectory, type FullGroup, type FullUser } from './format.js';
+import { FORMAT, VERSION, isoInstant, type FullDepartment, type FullDirectory, type FullGroup, type FullUser } from '../store/directory-format.js';
 
 export interface GenerateOptions {
   users: number;

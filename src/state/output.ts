@@ -7,7 +7,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { directoryToCsv } from './csv.js';
-import type { DirectoryFile, FullDirectory } from './format.js';
+import type { DirectoryFile, FullDirectory } from '../store/directory-format.js';
 import { directoryToJson } from './serialize.js';
 
 export type OutputFormat = 'json' | 'csv';

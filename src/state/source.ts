@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvEntries, csvKind, csvWhere, type CsvKind, type CsvSource } from './csv.js';
-import { FORMAT, VERSION } from './format.js';
+import { FORMAT, VERSION } from '../store/directory-format.js';
 import { lineNumbers } from './json-lines.js';
 import type { Problem } from './validate.js';
 

@@ -9,35 +9,25 @@
  * result. The result is the whole directory in full form, ready for the writer.
  */
 import { PALETTE } from '../directory/colors.js';
+import { ruleMessage, type RuleName } from '../directory/rules.js';
+import { emailKey, isCalendarDate, isEmail, isOutsider, isRealDay } from '../facts.js';
 import {
   ABSENCE_FIELDS, BOT_FIELDS, DEPARTMENT_FIELDS, FORMAT, GENDERS, GROUP_FIELDS, MAX_ID, PHONE_FIELDS, STATUSES,
   TOP_FIELDS, USER_FIELDS, USER_KINDS, VERSION,
   type FullDepartment, type FullDirectory, type FullGroup, type FullUser,
-} from './format.js';
+} from '../store/directory-format.js';
 import { clock } from '../clock.js';
 
 export type ProblemCode =
+  | RuleName
   | 'syntax' // the file is not JSON / not CSV as expected
   | 'format' // not a directory document (format, version, top-level shape)
   | 'unknown_field'
   | 'required'
   | 'type' // a value of the wrong JSON type
   | 'invalid' // a value of the right type that is not allowed (id range, enum, empty name, e-mail shape)
-  | 'bad_date'
   | 'duplicate_id'
-  | 'duplicate_email'
-  | 'duplicate_login'
-  | 'duplicate_bot_code'
-  | 'duplicate_entry' // the same id twice in one list (a user's departments)
-  | 'root' // no top-level department, or more than one
-  | 'unknown_parent'
-  | 'cycle'
-  | 'unknown_head'
-  | 'head_not_member'
-  | 'unknown_department'
-  | 'extranet_department'
-  | 'unknown_owner'
-  | 'unknown_member';
+  | 'duplicate_entry'; // the same id twice in one list (a user's departments)
 
 export type PathSegment = string | number;
 
@@ -75,27 +65,12 @@ export function formatPath(at: readonly PathSegment[]): string {
 }
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Year, month and day make a real calendar day (no 2023-02-29, no 2026-04-31). */
-function realDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1 || d > MONTH_DAYS[m - 1]!) return false;
-  return m !== 2 || d < 29 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
-}
-
-/** A strict `YYYY-MM-DD`. */
-export function isDay(v: string): boolean {
-  const m = DAY.exec(v);
-  return m !== null && realDay(Number(m[1]), Number(m[2]), Number(m[3]));
-}
 
 /** An ISO 8601 date-time with seconds optional and a zone (`Z` or an offset). */
 export function isInstant(v: string): boolean {
   const m = INSTANT.exec(v);
-  return m !== null && realDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => {
   const s = JSON.stringify(v);
@@ -206,7 +181,7 @@ class Entry {
     if (v === undefined) return undefined;
     if (v === null && nullable) return null;
     if (typeof v !== 'string') return this.fail('type', key, `${key} must be a date YYYY-MM-DD${nullable ? ' or null' : ''}, got ${kindOf(v)}`);
-    if (!isDay(v)) return this.fail('bad_date', key, `${key} must be a calendar date YYYY-MM-DD, got ${describe(v)}`);
+    if (!isCalendarDate(v)) return this.fail('bad_date', key, ruleMessage.badDay(key, v));
     return v;
   }
 
@@ -338,8 +313,9 @@ export function validateDirectory(input: unknown, options: ValidateOptions): Val
     const id = entryId('users', e);
     const stored = id !== undefined ? users.get(id)?.value : undefined;
     if (!stored) e.required('email');
-    const email = e.str('email', { nonEmpty: true }) ?? undefined;
-    if (email !== undefined && !EMAIL.test(email)) e.fail('invalid', 'email', `email must be an e-mail address, got ${describe(email)}`);
+    // a bot may have no address
+    const email = e.str('email', { nonEmpty: !isObject(raw.bot) && !stored?.bot }) ?? undefined;
+    if (email !== undefined && email !== '' && !isEmail(email)) e.fail('invalid', 'email', `email must be an e-mail address, got ${describe(email)}`);
     const changes: Partial<FullUser> = {
       login: e.str('login', { nonEmpty: true }) ?? undefined,
       email: e.bad.has('email') ? undefined : email,
@@ -505,13 +481,13 @@ function crossCheck(
     const d = o.value;
     if (o.bad.has('parent')) continue;
     if (d.parent === null) roots.push([id, o]);
-    else if (!departments.has(d.parent)) p.about('unknown_parent', o, 'department', id, ['parent'], `parent ${d.parent} is not a department`);
+    else if (!departments.has(d.parent)) p.about('unknown_parent', o, 'department', id, ['parent'], ruleMessage.unknownParent(d.parent));
   }
   if (departments.size > 0 && roots.length === 0) {
     p.add('root', ['departments'], 'there is no top-level department (one department must have "parent": null)');
   }
   for (const [id, o] of roots.slice(1)) {
-    p.about('root', o, 'department', id, ['parent'], `department ${id} is a second top-level department (department ${roots[0]![0]} is one already): give it a parent`);
+    p.about('root', o, 'department', id, ['parent'], ruleMessage.secondRoot(id, roots[0]![0]));
   }
   const state = new Map<number, 1 | 2>(); // 1: on the current walk, 2: done
   for (const start of departments.keys()) {
@@ -526,8 +502,7 @@ function crossCheck(
     if (id !== null && state.get(id) === 1) {
       const cycle = walk.slice(walk.indexOf(id));
       const reportAt = cycle.find((c) => departments.get(c)!.at) ?? cycle[0]!;
-      const chain = [...cycle, id].join(' → ');
-      p.about('cycle', departments.get(reportAt)!, 'department', reportAt, ['parent'], `the tree has a cycle: department ${chain} (following each parent)`);
+      p.about('cycle', departments.get(reportAt)!, 'department', reportAt, ['parent'], ruleMessage.cycle([...cycle, id]));
     }
     for (const w of walk) state.set(w, 2);
   }
@@ -536,29 +511,25 @@ function crossCheck(
   const emails = new Map<string, number>();
   const logins = new Map<string, number>();
   const botCodes = new Map<string, number>();
-  const where = (id: number) => {
-    const o = users.get(id)!;
-    return o.at ? formatPath(o.at) : `stored user ${id}`;
-  };
   for (const [id, o] of storedFirst(users)) {
     const u = o.value;
-    const key = u.email.toLowerCase();
+    const key = emailKey(u.email, u.bot?.code);
     let sameEmail = false;
     if (!o.bad.has('email')) {
       const other = emails.get(key);
       sameEmail = other !== undefined;
-      if (other !== undefined) p.about('duplicate_email', o, 'user', id, ['email'], `e-mail ${u.email} is already used by user ${other} (${where(other)})`);
+      if (other !== undefined) p.about('duplicate_email', o, 'user', id, ['email'], ruleMessage.duplicateEmail(u.email, other));
       else emails.set(key, id);
     }
     // a login that is the e-mail repeats the e-mail's problem
     if (!o.bad.has('login') && u.login !== '' && !(sameEmail && u.login.toLowerCase() === key)) {
       const other = logins.get(u.login);
-      if (other !== undefined) p.about('duplicate_login', o, 'user', id, ['login'], `login ${u.login} is already used by user ${other} (${where(other)})`);
+      if (other !== undefined) p.about('duplicate_login', o, 'user', id, ['login'], ruleMessage.duplicateLogin(u.login, other));
       else logins.set(u.login, id);
     }
     if (u.bot && !o.bad.has('bot')) {
       const other = botCodes.get(u.bot.code);
-      if (other !== undefined) p.about('duplicate_bot_code', o, 'user', id, ['bot', 'code'], `bot code ${u.bot.code} is already used by user ${other} (${where(other)})`);
+      if (other !== undefined) p.about('duplicate_bot_code', o, 'user', id, ['bot', 'code'], ruleMessage.duplicateBotCode(u.bot.code, other));
       else botCodes.set(u.bot.code, id);
     }
     if (o.bad.has('departments')) continue;
@@ -566,36 +537,44 @@ function crossCheck(
     u.departments.forEach((d, j) => {
       if (listed.has(d)) p.about('duplicate_entry', o, 'user', id, ['departments', j], `department ${d} is listed twice`);
       listed.add(d);
-      if (!departments.has(d)) p.about('unknown_department', o, 'user', id, ['departments', j], `department ${d} does not exist`);
+      if (!departments.has(d)) p.about('unknown_department', o, 'user', id, ['departments', j], ruleMessage.unknownDepartment(d));
     });
-    if ((u.type === 'extranet' || u.type === 'collaber') && u.departments.length && !o.bad.has('type')) {
-      p.about('extranet_department', o, 'user', id, ['departments'], `an ${u.type} user cannot belong to departments (remove them or make the user an employee)`);
+    if (isOutsider(u.type) && u.departments.length && !o.bad.has('type')) {
+      p.about('extranet_department', o, 'user', id, ['departments'], ruleMessage.outsiderDepartment(u.type));
     }
   }
 
-  // heads: known users, members of the department they head
+  // heads: known, active intranet users, members of the department they head
   for (const [id, o] of departments) {
     const head = o.value.head;
     if (head === null || o.bad.has('head')) continue;
     const user = users.get(head);
     if (!user) {
-      p.about('unknown_head', o, 'department', id, ['head'], `head ${head} is not a user`);
+      p.about('unknown_head', o, 'department', id, ['head'], ruleMessage.unknownHead(head));
       continue;
     }
+    /** at the department when the document gave it (or the user is stored), else at the user's entry */
+    const report = (code: ProblemCode, userField: string, message: string) => {
+      if (o.at || !user.at) p.about(code, o, 'department', id, ['head'], message);
+      else p.about(code, user, 'user', head, [userField], message);
+    };
+    if (isOutsider(user.value.type) && !user.bad.has('type')) {
+      report('extranet_head', 'type', ruleMessage.outsiderHead(head, user.value.type, id));
+      continue;
+    }
+    if (!user.value.active && !user.bad.has('active')) report('head_inactive', 'active', ruleMessage.headInactive(head, id));
     if (user.bad.has('departments') || user.value.departments.includes(id)) continue;
-    const message = `user ${head} heads department ${id} but is not a member of it (add ${id} to the user's departments)`;
-    if (o.at || !user.at) p.about('head_not_member', o, 'department', id, ['head'], message);
-    else p.about('head_not_member', user, 'user', head, ['departments'], message);
+    report('head_not_member', 'departments', ruleMessage.headNotMember(head, id));
   }
 
   // groups: known owner and members
   for (const [id, o] of groups) {
     const g = o.value;
-    if (!o.bad.has('owner') && !users.has(g.owner)) p.about('unknown_owner', o, 'group', id, ['owner'], `owner ${g.owner} is not a user`);
+    if (!o.bad.has('owner') && !users.has(g.owner)) p.about('unknown_owner', o, 'group', id, ['owner'], ruleMessage.unknownOwner(g.owner));
     // stored members are stored users (a merge never removes users): only the document's lists can be wrong
     for (const key of ['members', 'moderators'] as const) {
       (o.lists?.[key] ?? []).forEach((m, j) => {
-        if (!users.has(m)) p.about('unknown_member', o, 'group', id, [key, j], `${key === 'members' ? 'member' : 'moderator'} ${m} is not a user`);
+        if (!users.has(m)) p.about('unknown_member', o, 'group', id, [key, j], ruleMessage.unknownMember(m, key === 'members' ? 'member' : 'moderator'));
       });
     }
   }

@@ -5,9 +5,10 @@ import type { BotsTable, UsersTable } from './schema.js';
 import type { UserRow } from './users.js';
 import { visibleTo, type Viewer } from './visibility.js';
 
-export async function botCodeTaken(db: Db, code: string): Promise<boolean> {
+/** The bot (user id) registered with this code, if any. */
+export async function botCodeOwner(db: Db, code: string): Promise<number | undefined> {
   const row = await db.selectFrom('bots').select('user_id').where('code', '=', code).executeTakeFirst();
-  return row !== undefined;
+  return row?.user_id;
 }
 
 /** Inserts the bot's user and bot rows; returns the bot (= user) id. */

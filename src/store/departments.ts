@@ -45,10 +45,11 @@ export async function activeMembers(db: Db, departmentIds: readonly number[]): P
     .execute();
 }
 
-/** Adds the user to a department (at the end of their UF_DEPARTMENT) unless already a member. */
-export async function ensureMember(db: Db, userId: number, departmentId: number): Promise<void> {
+/** Adds the user to a department (at the end of their UF_DEPARTMENT) unless already a member; true when added. */
+export async function ensureMember(db: Db, userId: number, departmentId: number): Promise<boolean> {
   const rows = await db.selectFrom('user_departments').select(['department_id', 'position']).where('user_id', '=', userId).execute();
-  if (rows.some((r) => r.department_id === departmentId)) return;
+  if (rows.some((r) => r.department_id === departmentId)) return false;
   const position = rows.reduce((max, r) => Math.max(max, r.position + 1), 0);
   await db.insertInto('user_departments').values({ user_id: userId, department_id: departmentId, position }).execute();
+  return true;
 }

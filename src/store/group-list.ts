@@ -1,5 +1,6 @@
 /** sonet_group.get and the member lists in SQL; what a viewer may see comes from visibility.ts. */
 import { sql } from 'kysely';
+import { OUTSIDE_KINDS } from '../facts.js';
 import type { Db, Dialect } from './index.js';
 import { orderSql, textOrder, whereSql, TRUE, type Condition, type FieldMap, type SortKey } from './list-query.js';
 import { groupVisibleTo, visibleTo, type Viewer } from './visibility.js';
@@ -48,7 +49,7 @@ export async function listGroups(db: Db, dialect: Dialect, q: GroupListQuery): P
         sql<number>`(SELECT COUNT(*) FROM sonet_group_members cm WHERE cm.group_id = sonet_groups.id)`.as('members'),
         // a group with extranet members is an extranet group: those members see each other through it
         sql<number>`(CASE WHEN EXISTS (SELECT 1 FROM sonet_group_members em JOIN users eu ON eu.id = em.user_id
-                    WHERE em.group_id = sonet_groups.id AND eu.user_type IN ('extranet', 'collaber')) THEN 1 ELSE 0 END)`.as('extranet'),
+                    WHERE em.group_id = sonet_groups.id AND eu.user_type IN (${sql.join(OUTSIDE_KINDS.map((k) => sql.lit(k)))})) THEN 1 ELSE 0 END)`.as('extranet'),
       ])
       .orderBy(orderSql(q.sort, fields, col('id')))
       .limit(q.limit)

@@ -55,3 +55,34 @@ export async function removeGroupMembers(db: Db, groupId: number, ownerId: numbe
   }
   return userIds.filter((id) => removed.has(id));
 }
+
+export async function findGroup(db: Db, id: number): Promise<{ id: number; name: string; description: string; owner_id: number; active: number } | undefined> {
+  if (!isStorableId(id)) return undefined;
+  return db.selectFrom('sonet_groups').select(['id', 'name', 'description', 'owner_id', 'active']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateGroup(db: Db, id: number, values: { name?: string; description?: string; active?: number }): Promise<void> {
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('sonet_groups').set(values).where('id', '=', id).execute();
+}
+
+/** Removes the group and its memberships. */
+export async function deleteGroup(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('sonet_group_members').where('group_id', '=', id).execute();
+  await db.deleteFrom('sonet_groups').where('id', '=', id).execute();
+}
+
+/** Whether the user holds one of the roles in the group, and the group is active. */
+export async function hasActiveGroupRole(db: Db, groupId: number, userId: number, roles: readonly string[]): Promise<boolean> {
+  if (!isStorableId(groupId)) return false;
+  const row = await db
+    .selectFrom('sonet_group_members as m')
+    .innerJoin('sonet_groups as g', 'g.id', 'm.group_id')
+    .select('m.user_id')
+    .where('m.group_id', '=', groupId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', 'in', [...roles])
+    .where('g.active', '=', 1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

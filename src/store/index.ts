@@ -86,9 +86,11 @@ export async function openStore(location: string): Promise<Store> {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     shown = file;
     const database = new SQLite(file);
-    // WAL + a busy timeout let the CLI write while a server holds the same file open.
+    // WAL lets the CLI write while a server holds the same file open. better-sqlite3 waits for a
+    // busy database synchronously, stalling the whole process: writes wait in writeTransaction
+    // (store/write.ts) asynchronously instead, so the engine's own wait stays short.
     database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
+    database.pragma('busy_timeout = 20');
     database.pragma('synchronous = NORMAL');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log });
   }
@@ -134,7 +136,4 @@ function withStatementCache(database: SQLite.Database, size = 500): SqliteDataba
   };
 }
 
-/** Runs `work` in one transaction: everything it writes lands, or nothing does. */
-export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
-}
+export { StoreBusyError, UniqueViolation, writeTransaction } from './write.js';

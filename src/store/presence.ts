@@ -1,8 +1,5 @@
+import type { Status } from '../facts.js';
 import type { Db } from './index.js';
-
-/** The statuses a user may select (upstream's CIMStatus::$AVAILABLE_STATUSES). */
-export const STATUSES = ['online', 'dnd', 'away', 'break'] as const;
-export type Status = (typeof STATUSES)[number];
 
 /** Selecting a status ends idleness, as upstream's CIMStatus::Set resets IDLE. */
 export async function setStatus(db: Db, userId: number, status: Status): Promise<void> {

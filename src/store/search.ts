@@ -7,6 +7,7 @@
  * On SQLite an escaped LIKE runs first as a cheap filter that never drops a real match.
  */
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { OUTSIDE_KINDS } from '../facts.js';
 import { caseVariants } from './case-fold.js';
 import type { Dialect, Db } from './index.js';
 import type { Database } from './schema.js';
@@ -120,7 +121,7 @@ export async function searchUsers(db: Db, dialect: Dialect, search: UserSearch):
     eb.and([
       eb('users.active', '=', 1),
       eb.or([eb('users.external_auth_id', 'is', null), eb('users.external_auth_id', 'not in', [...UNSEARCHABLE_AUTH_IDS])]),
-      ...(search.viewer.extranet ? [] : [eb('users.user_type', 'not in', ['extranet', 'collaber'])]),
+      ...(search.viewer.extranet ? [] : [eb('users.user_type', 'not in', [...OUTSIDE_KINDS])]),
       visibleTo(search.viewer)(eb),
       ...search.words.map((word) => wordMatches(eb, dialect, word)),
     ]);

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from './index.js';
 import type { BotsTable, UsersTable } from './schema.js';
+import { isStorableId } from '../facts.js';
 import { visibleTo, type Viewer } from './visibility.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -14,9 +15,7 @@ export interface UserRecord extends UserRow {
   bot: BotRow | null;
 }
 
-/** Ids that can exist: keeps absurd values away from integer columns. */
-export const MAX_ID = 2147483647;
-export const isStorableId = (id: number) => Number.isInteger(id) && id > 0 && id <= MAX_ID;
+export { MAX_ID, isStorableId } from '../facts.js';
 
 /**
  * The users with these ids that `viewer` may see, with departments, today's absence and bot
@@ -93,4 +92,32 @@ export async function setUserDepartments(db: Db, userId: number, departmentIds: 
     .insertInto('user_departments')
     .values(departmentIds.map((department_id, position) => ({ user_id: userId, department_id, position })))
     .execute();
+}
+
+/** The user holding this login (logins are case-sensitive, as webhook URLs use them), if any. */
+export async function loginOwner(db: Db, login: string): Promise<number | undefined> {
+  const row = await db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
+  return row?.id;
+}
+
+/** The ids of the departments the user heads. */
+export async function departmentsHeadedBy(db: Db, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('departments').select('id').where('head_id', '=', userId).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** The user's departments, in UF_DEPARTMENT order. */
+export async function departmentsOf(db: Db, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('user_departments').select('department_id').where('user_id', '=', userId).orderBy('position').execute();
+  return rows.map((r) => r.department_id);
+}
+
+/** The user with this login (webhook URLs may name the user by login). */
+export async function findUserByLogin(db: Db, login: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+}
+
+/** The user signing in as `login`: by login first, else by e-mail. */
+export async function findSignInUser(db: Db, login: string): Promise<UserRow | undefined> {
+  return (await findUserByLogin(db, login)) ?? db.selectFrom('users').selectAll().where('email_key', '=', login.toLowerCase()).executeTakeFirst();
 }

@@ -118,7 +118,7 @@ for (const engine of engines) {
       await writeFile(bad, lines.join('\n'));
       const res = await roster(['import', bad, '--replace', '--db', b.location]);
       assert.equal(res.code, 1);
-      assert.ok(res.stderr.includes(`${bad}:${deptLine + 1}: departments[6].parent: the tree has a cycle`), res.stderr);
+      assert.ok(res.stderr.includes(`${bad}:${deptLine + 1}: departments[6].parent: a department cannot be under itself`), res.stderr);
       assert.ok(res.stderr.includes(`${bad}:${userLine + 1}: users[299].birthday: birthday must be a calendar date`), res.stderr);
       assert.match(res.stderr, /2 problems in .*; nothing was imported\./);
       assert.equal((await roster(['export', '--db', b.location])).stdout, await readFile(company, 'utf8'));
@@ -183,7 +183,7 @@ describe('roster import / export CSV [sqlite]', () => {
     await writeFile(sheet, `ID;WORK_POSITION;UF_DEPARTMENT\n${one.id};Fine;2\n${two.id};Broken;9999\n`);
     const refused = await roster(['import', sheet, '--merge', '--db', db]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /positions\.csv:3 column UF_DEPARTMENT: users\[1\]\.departments\[0\]: department 9999 does not exist \[unknown_department\]/);
+    assert.match(refused.stderr, /positions\.csv:3 column UF_DEPARTMENT: users\[1\]\.departments\[0\]: Department 9999 does not exist \[unknown_department\]/);
   });
 });
 
@@ -222,6 +222,6 @@ describe('roster serve --seed --export-on-exit [sqlite]', () => {
     const res = await roster(['serve', '--db', ':memory:', '--port', '0', '--seed', bad]);
     assert.equal(res.code, 2);
     assert.match(res.stderr, /seed .*bad-seed\.json has 2 problems/);
-    assert.match(res.stderr, /departments\[0\]\.parent: parent 2 is not a department \[unknown_parent\]/);
+    assert.match(res.stderr, /departments\[0\]\.parent: the parent, Department 2, does not exist \[unknown_parent\]/);
   });
 });

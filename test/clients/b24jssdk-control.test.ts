@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { grantTokens } from '../../src/oauth/grants.js';
-import { createApplication, findApplication } from '../../src/oauth/store.js';
+import { createApplication, findApplication } from '../../src/store/oauth.js';
 import { engines } from '../helpers/roster.js';
 import { bigCompany, startClientRoster, startDriver, type ClientRoster, type Driver } from './harness.js';
 

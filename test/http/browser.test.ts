@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { hashPassword } from '../../src/oauth/passwords.js';
-import { createApplication } from '../../src/oauth/store.js';
+import { createApplication } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
 import { startRoster, type TestRoster } from '../helpers/roster.js';
 

@@ -13,8 +13,8 @@ import { clock } from '../../src/clock.js';
 import { ConfigError } from '../../src/config.js';
 import { addReadinessCheck } from '../../src/control.js';
 import { grantTokens } from '../../src/oauth/grants.js';
-import { memberId } from '../../src/oauth/member.js';
-import { createApplication, createCode, findApplication } from '../../src/oauth/store.js';
+import { memberId } from '../../src/store/member.js';
+import { createApplication, createCode, findApplication } from '../../src/store/oauth.js';
 import { REDIS_URL, redisReachable } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readId } from '../../src/directory/id-param.js';
-import { readFilter } from '../../src/directory/list-params.js';
+import { readId } from '../../src/methods/id-param.js';
+import { readFilter } from '../../src/methods/list-params.js';
 import { preview } from '../../src/rest/params.js';
 import { RestError } from '../../src/rest/errors.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';

@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRoster, type Roster } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
-import { memberId } from '../../src/oauth/member.js';
+import { memberId } from '../../src/store/member.js';
 import { grantTokens } from '../../src/oauth/grants.js';
-import { createApplication, findApplication } from '../../src/oauth/store.js';
+import { createApplication, findApplication } from '../../src/store/oauth.js';
 import { REDIS_URL, redisReachable } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 

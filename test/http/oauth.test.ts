@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { memberId } from '../../src/oauth/member.js';
+import { memberId } from '../../src/store/member.js';
 import { hashPassword } from '../../src/oauth/passwords.js';
-import { oauthDb } from '../../src/oauth/schema.js';
-import { createApplication, deleteApplication } from '../../src/oauth/store.js';
+import { oauthDb } from '../../src/store/oauth-schema.js';
+import { createApplication, deleteApplication } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
@@ -280,7 +280,7 @@ for (const engine of engines) {
       const doomed = await createApplication(r.roster.store.db, { name: 'Doomed', scopes: ['im'], redirectUri: REDIRECT });
       const t = await pair(r, doomed);
       assert.equal((await r.fetch(`/rest/profile?auth=${t.access_token}`)).status, 200);
-      assert.equal(await deleteApplication(r.roster.store.db, doomed.clientId), true);
+      assert.equal(await deleteApplication(r.roster.store.db, doomed.clientId), doomed.id);
       const revoked = await r.fetch(`/rest/profile?auth=${t.access_token}`);
       assert.equal(revoked.status, 401);
       assert.equal(revoked.body.error, 'invalid_token');

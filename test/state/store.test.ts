@@ -1,11 +1,10 @@
 /** Import, export and reset against real databases: round trip, atomicity, merge, id sequences. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { exportDirectory, importDirectory, resetDirectory } from '../../src/state/directory.js';
-import type { FullDirectory } from '../../src/state/format.js';
+import { exportDirectory, importDirectory, resetDirectory, writeDirectory } from '../../src/state/directory.js';
+import type { FullDirectory } from '../../src/store/directory-format.js';
 import { generateCompany } from '../../src/state/generate.js';
 import { directoryToJson } from '../../src/state/serialize.js';
-import { writeDirectory } from '../../src/state/store-io.js';
 import { insertDepartment } from '../../src/store/departments.js';
 import { insertUser } from '../../src/store/users.js';
 import { createWebhook, listWebhooks } from '../../src/store/webhooks.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { DEMO_SEED } from '../../src/state/directory.js';
-import { USER_FIELDS, DEPARTMENT_FIELDS, GROUP_FIELDS, type FullDirectory } from '../../src/state/format.js';
+import { USER_FIELDS, DEPARTMENT_FIELDS, GROUP_FIELDS, type FullDirectory } from '../../src/store/directory-format.js';
 import { generateCompany } from '../../src/state/generate.js';
 import { directoryToJson } from '../../src/state/serialize.js';
 import { jsonSource } from '../../src/state/source.js';

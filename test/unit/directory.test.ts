@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { userColor } from '../../src/directory/colors.js';
-import { formatAtom, isCalendarDate, nextDay, startOfDay, todayIn } from '../../src/directory/dates.js';
+import { formatAtom, nextDay, startOfDay, todayIn } from '../../src/directory/dates.js';
+import { isCalendarDate } from '../../src/facts.js';
 import { firstName, formatFullName } from '../../src/directory/names.js';
 import { DepartmentTree } from '../../src/directory/tree.js';
 

@@ -3,6 +3,7 @@ import * as core from './001-core.js';
 import * as oauth from './002-oauth.js';
 import * as changes from './003-changes.js';
 import * as oauthFamilies from './004-oauth-families.js';
+import * as constraints from './005-constraints.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -36,6 +37,7 @@ const steps: Record<string, Step> = {
   '002-oauth': oauth,
   '003-changes': changes,
   '004-oauth-families': oauthFamilies,
+  '005-constraints': constraints,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,6 +1,6 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { Db } from '../store/index.js';
+import type { Database } from './schema.js';
+import type { Db } from './index.js';
 
 /**
  * The OAuth tables (migrations 002-oauth, 004-oauth-families). Secrets, codes and tokens are stored as SHA-256

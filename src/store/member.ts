@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../store/index.js';
+import type { Db } from './index.js';
 
 /**
  * The directory's `member_id`: the portal identifier Bitrix24 hands to applications (32 hex

@@ -4,13 +4,9 @@
  */
 import { argumentError } from '../rest/errors.js';
 import { hasValue, intval, preview, type Params } from '../rest/params.js';
-import type { Updateable } from 'kysely';
-import type { UsersTable } from '../store/schema.js';
-import { isCalendarDate } from './dates.js';
-
-type UserColumns = Pick<Updateable<UsersTable>,
-  'login' | 'email' | 'email_key' | 'active' | 'name' | 'last_name' | 'second_name' | 'work_position' | 'gender' | 'birthday'
-  | 'photo' | 'personal_mobile' | 'personal_phone' | 'work_phone' | 'website'>;
+import type { UserColumns } from '../directory/commands/users.js';
+import { ruleMessage } from '../directory/rules.js';
+import { isCalendarDate, isEmail } from '../facts.js';
 
 export interface UserInput {
   columns: UserColumns;
@@ -21,7 +17,6 @@ export interface UserInput {
   groups?: number[];
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A text field: scalars as text, no control characters, at most `max` characters. */
@@ -81,9 +76,8 @@ export function readUserInput(p: Params, mode: 'add' | 'update'): UserInput {
   const email = text(p, 'EMAIL', 255);
   if (mode === 'add' && !email) throw argumentError('EMAIL', 'EMAIL is required');
   if (email !== undefined) {
-    if (!EMAIL.test(email)) throw argumentError('EMAIL', 'wrong_email: EMAIL is not a valid e-mail address');
+    if (!isEmail(email)) throw argumentError('EMAIL', 'wrong_email: EMAIL is not a valid e-mail address');
     columns.email = email;
-    columns.email_key = email.toLowerCase();
   }
   const login = text(p, 'LOGIN', 50);
   if (login !== undefined) {
@@ -116,7 +110,7 @@ export function readUserInput(p: Params, mode: 'add' | 'update'): UserInput {
     // a full ISO date-time is accepted for its date part, as SDKs send dates that way
     const day = birthday.slice(0, 10);
     if (birthday !== '' && (!isCalendarDate(day) || (birthday.length > 10 && birthday[10] !== 'T'))) {
-      throw argumentError('PERSONAL_BIRTHDAY', 'PERSONAL_BIRTHDAY must be a date as YYYY-MM-DD');
+      throw argumentError('PERSONAL_BIRTHDAY', `${ruleMessage.badDay('PERSONAL_BIRTHDAY', birthday)} [bad_date]`);
     }
     columns.birthday = birthday === '' ? null : day;
   }

@@ -6,8 +6,8 @@
  * §10.4): the replay means one of the two parties holding it is not the legitimate client.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../store/index.js';
-import { oauthDb, type OAuthAppRow, type OAuthCodeRow, type OAuthTokenRow } from './schema.js';
+import type { Db } from './index.js';
+import { oauthDb, type OAuthAppRow, type OAuthCodeRow, type OAuthTokenRow } from './oauth-schema.js';
 import {
   ACCESS_TOKEN_SECONDS,
   CODE_SECONDS,
@@ -18,7 +18,7 @@ import {
   newToken,
   nowUnix,
   sameHash,
-} from './tokens.js';
+} from './oauth-tokens.js';
 
 export interface NewApplication {
   name: string;
@@ -69,17 +69,18 @@ export async function verifyClient(db: Db, clientId: string, secret: string): Pr
   return app && ok && secret !== '' ? app : undefined;
 }
 
-/** Deletes the application: its tokens stop working at once (revoked), its codes are gone. */
-export async function deleteApplication(db: Db, clientId: string, now = nowUnix()): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const odb = oauthDb(trx);
-    const app = await odb.selectFrom('oauth_apps').select('id').where('client_id', '=', clientId).executeTakeFirst();
-    if (!app) return false;
-    await odb.updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', app.id).where('revoked_at', 'is', null).execute();
-    await odb.deleteFrom('oauth_codes').where('app_id', '=', app.id).execute();
-    await odb.deleteFrom('oauth_apps').where('id', '=', app.id).execute();
-    return true;
-  });
+/**
+ * Deletes the application: its tokens stop working at once (revoked), its codes are gone.
+ * Returns its id, or undefined when there is none. Run it in a command (one transaction).
+ */
+export async function deleteApplication(db: Db, clientId: string, now = nowUnix()): Promise<number | undefined> {
+  const odb = oauthDb(db);
+  const app = await odb.selectFrom('oauth_apps').select('id').where('client_id', '=', clientId).executeTakeFirst();
+  if (!app) return undefined;
+  await odb.updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', app.id).where('revoked_at', 'is', null).execute();
+  await odb.deleteFrom('oauth_codes').where('app_id', '=', app.id).execute();
+  await odb.deleteFrom('oauth_apps').where('id', '=', app.id).execute();
+  return app.id;
 }
 
 export function scopesOfRow(row: { scope: string }): string[] {
@@ -207,4 +208,14 @@ export async function useRefreshToken(db: Db, refreshToken: string, appId: numbe
   const used = await odb.selectFrom('oauth_tokens').select('family').where('refresh_hash', '=', hash).where('app_id', '=', appId).where('refresh_used_at', 'is not', null).executeTakeFirst();
   if (used) await revokeFamily(db, used.family, now);
   return undefined;
+}
+
+/** The access token with this hash, with its application (null fields when the application is gone). */
+export function findAccessToken(db: Db, hash: string) {
+  return oauthDb(db)
+    .selectFrom('oauth_tokens as t')
+    .leftJoin('oauth_apps as a', 'a.id', 't.app_id')
+    .select(['t.access_hash', 't.user_id', 't.scope', 't.access_expires_at', 't.revoked_at', 'a.id as app_id', 'a.client_id', 'a.name', 'a.scope as app_scope'])
+    .where('t.access_hash', '=', hash)
+    .executeTakeFirst();
 }

@@ -105,10 +105,8 @@ export interface GroupEntry {
   moderators?: number[];
 }
 
-export const USER_KINDS = ['employee', 'extranet', 'collaber'] as const;
-export type UserKind = (typeof USER_KINDS)[number];
-export const STATUSES = ['online', 'dnd', 'away', 'break'] as const;
-export type Status = (typeof STATUSES)[number];
+import type { Status, UserKind } from '../facts.js';
+export { MAX_ID, STATUSES, USER_KINDS, type Status, type UserKind } from '../facts.js';
 export const GENDERS = ['', 'M', 'F'] as const;
 
 /** Fields of each entry, in canonical order (what validation accepts and export writes). */
@@ -124,8 +122,6 @@ export const BOT_FIELDS = ['code', 'type', 'app_id', 'openline', 'hidden'] as co
 export const GROUP_FIELDS = ['id', 'name', 'description', 'owner', 'active', 'date_create', 'members', 'moderators'] as const;
 export const TOP_FIELDS = ['$schema', 'format', 'version', 'departments', 'users', 'groups'] as const;
 
-/** Ids are int32 like the database columns. */
-export const MAX_ID = 2147483647;
 
 /** A user, department or group with every field given: what validation hands to the writer. */
 export type FullDepartment = Required<DepartmentEntry>;

@@ -3,9 +3,10 @@
  * them in bulk (import, reset, seeds). Webhooks, OAuth applications and tokens are not part of
  * the directory and are never touched here.
  */
+import { emailKey } from '../facts.js';
 import { CompiledQuery, sql } from 'kysely';
-import type { Db, Dialect, Store } from '../store/index.js';
-import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './format.js';
+import type { Db, Dialect, Store } from './index.js';
+import { FORMAT, VERSION, instantSeconds, isoInstant, type FullDirectory, type FullUser } from './directory-format.js';
 import { clock } from '../clock.js';
 
 /** The columns of `users`, in the order the bulk writer and `readUsers` use. */
@@ -190,7 +191,7 @@ export async function insertFullDirectory(db: Db, dialect: Dialect, dir: FullDir
     dir.departments.map((d) => [d.id, d.name, d.parent, d.sort, d.head]), progress);
   await bulkInsert(db, dialect, 'users', USER_COLUMNS,
     dir.users.map((u) => [
-      u.id, u.login, u.email, u.email.toLowerCase(), u.password_hash, b(u.active), b(u.admin), u.type, u.external_auth_id, u.name,
+      u.id, u.login, u.email, emailKey(u.email, u.bot?.code), u.password_hash, b(u.active), b(u.admin), u.type, u.external_auth_id, u.name,
       u.last_name, u.second_name, u.work_position, u.gender, u.birthday, u.photo, u.phones.mobile, u.phones.personal, u.phones.work,
       u.website, u.color, u.status, instantSeconds(u.idle_at), instantSeconds(u.last_activity_at), instantSeconds(u.mobile_last_at),
       instantSeconds(u.desktop_last_at), instantSeconds(u.date_register) ?? now, instantSeconds(u.updated_at) ?? now,
@@ -228,27 +229,6 @@ export async function insertFullDirectory(db: Db, dialect: Dialect, dir: FullDir
   };
 }
 
-/**
- * Replaces the directory tables with `dir` in one transaction (everything lands or nothing
- * does), then moves the id sequences past the explicit ids. `also` runs first in the same
- * transaction (a reset drops webhooks there).
- */
-export async function writeDirectory(store: Store, dir: FullDirectory, progress?: Progress, also?: (trx: Db) => Promise<void>): Promise<WriteCounts> {
-  return sqliteBulkSettings(store, async () => {
-    const counts = await store.db.transaction().execute(async (trx) => {
-      progress?.('clear', 0, 1);
-      await also?.(trx);
-      await clearDirectory(trx);
-      progress?.('clear', 1, 1);
-      const written = await insertFullDirectory(trx, store.dialect, dir, progress);
-      await restartSqliteSequences(trx, store.dialect);
-      return written;
-    });
-    await store.syncIds();
-    return counts;
-  });
-}
-
 /** Tables whose ids the engine assigns, among the directory tables. */
 const GENERATED_IDS = ['users', 'departments', 'absences', 'sonet_groups'] as const;
 
@@ -277,4 +257,13 @@ export async function sqliteBulkSettings<T>(store: Store, work: () => Promise<T>
   } finally {
     await sql.raw(`PRAGMA cache_size = ${Number(row?.cache_size ?? -2000)}`).execute(store.db);
   }
+}
+
+/** Whether the directory holds only what a fresh database starts with (user 1, department 1). */
+export async function isPristine(db: Db): Promise<boolean> {
+  const [users, departments] = await Promise.all([
+    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return Number(users.n) <= 1 && Number(departments.n) <= 1;
 }

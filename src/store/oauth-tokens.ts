@@ -4,7 +4,7 @@
  * reaches the database.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { newSecret } from '../store/webhooks.js';
+import { newSecret } from './webhooks.js';
 import { clock } from '../clock.js';
 
 export const ACCESS_TOKEN_SECONDS = 3600;

@@ -8,7 +8,8 @@ import type { MethodResult } from '../rest/registry.js';
 import { argumentError } from '../rest/errors.js';
 import { preview, type Params } from '../rest/params.js';
 import type { Condition, FieldKind, FilterOp, FilterValue, SortKey } from '../store/list-query.js';
-import { isCalendarDate, startOfDay } from './dates.js';
+import { isCalendarDate } from '../facts.js';
+import { startOfDay } from '../directory/dates.js';
 
 /** Upstream's fixed page size for `start` navigation. */
 export const PAGE_SIZE = 50;
