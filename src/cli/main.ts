@@ -35,6 +35,7 @@ program
   .option('--seed <file>', 'load this directory file into an empty database at start (ROSTER_SEED)')
   .option('--export-on-exit <file>', 'write the directory to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
   .option('--admin-token <token>', 'enable /_roster admin endpoints guarded by this token (ROSTER_ADMIN_TOKEN)')
+  .option('--changes-keep <limits>', 'how long the change feed keeps rows: 7d, 1000000 or 7d,1000000 (ROSTER_CHANGES_KEEP, default 7d,1000000)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');
@@ -117,6 +118,14 @@ program
   .option('--out <path>', 'file (json) or folder (csv)')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./export.js')).exportCommand(o));
+program
+  .command('changes')
+  .description('print the change feed: every change after --since (default: all that are kept), oldest first; --follow waits for more')
+  .option('--since <seq>', 'only changes after this sequence number')
+  .option('--follow', 'keep printing changes as they are committed, by any process, until interrupted')
+  .option('--json', 'one JSON record per line')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./changes.js')).changesCommand(o));
 program
   .command('generate')
   .description('write a realistic company of the given size; the same options always give the same file')

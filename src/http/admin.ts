@@ -35,11 +35,11 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
-function send(reply: FastifyReply, status: number, body: unknown) {
+export function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
-function queryValue(request: FastifyRequest, key: string): string | undefined {
+export function queryValue(request: FastifyRequest, key: string): string | undefined {
   const v = (request.query as Record<string, unknown> | undefined)?.[key];
   return typeof v === 'string' ? v : undefined;
 }
@@ -53,10 +53,12 @@ export const adminRoutes: RouteInstaller = async (root: FastifyInstance, app: Ap
   const token = app.config.adminToken;
   if (!token) return;
   // a plugin of its own, so that the token check guards these routes only
-  await root.register(async (server) => adminPlugin(server, app, digest(token)));
+  await root.register(async (server) => adminPlugin(server, app, token));
 };
 
-function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void {
+/** Refuses every request to `server`'s routes without the admin token; call inside a plugin of its own. */
+export function requireAdminToken(server: FastifyInstance, token: string): void {
+  const expected = digest(token);
   server.addHook('onRequest', async (request, reply) => {
     const given = tokenOf(request);
     if (given === undefined) {
@@ -67,6 +69,10 @@ function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void 
     }
     if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
   });
+}
+
+function adminPlugin(server: FastifyInstance, app: App, token: string): void {
+  requireAdminToken(server, token);
 
   server.post('/_roster/reset', async (request, reply) => {
     const started = performance.now();

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { ChangeFeed } from '../directory/feed.js';
 import { todayIn } from '../directory/dates.js';
 import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
@@ -23,6 +24,10 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** the change feed: every committed change, in order, from any process (src/directory/feed.ts) */
+  feed?: ChangeFeed;
+  /** awaited by the write path after each commit: delivers the new change records to the feed's subscribers */
+  afterWrite?: () => Promise<void>;
 }
 
 export interface Credential {
