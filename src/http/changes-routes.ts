@@ -9,8 +9,9 @@
  *   sequence number as the `id`, from `since` (or `Last-Event-ID`, which wins) or from now. A
  *   reconnecting EventSource resumes where it stopped, without loss or duplicates. Pruned changes
  *   give an `event: reset` (rebuild, then carry on). Comments every 15 s keep proxies from
- *   closing the stream; a client that reads slower than changes arrive is dropped once 1 MiB is
- *   waiting for it, and resumes by reconnecting.
+ *   closing the stream. A client slower than the changes is served from the table at its own
+ *   pace (at most about 1 MiB waits for it); one that reads nothing for 30 s is dropped and
+ *   resumes by reconnecting.
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,9 +24,18 @@ import type { RouteInstaller } from './server.js';
 
 export const CHANGES_PAGE_DEFAULT = 100;
 export const CHANGES_PAGE_MAX = 1000;
-const HEARTBEAT_MS = 15_000;
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-const BACKFILL_PAGE = 500;
+
+/** Per-client stream limits (tests shorten them). */
+export const streamLimits = {
+  /** a comment this often keeps proxies from closing an idle stream */
+  heartbeatMs: 15_000,
+  /** live changes waiting for a client beyond this: it is served from the table instead */
+  maxBufferedBytes: 1024 * 1024,
+  /** a client that reads nothing for this long is dropped */
+  stallMs: 30_000,
+  /** records read from the table at once */
+  page: 500,
+};
 
 export const changesRoutes: RouteInstaller = async (root: FastifyInstance, app: App) => {
   const token = app.config.adminToken;
@@ -94,29 +104,19 @@ async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<ServerRespon
   raw.write('retry: 1000\n\n');
   streams.add(raw);
 
-  // `pos`: the last sequence number this client has been sent. Until `live`, records come from
-  // the table (the backlog); after, from the feed, which is then never behind `pos`.
+  // `pos`: the last sequence number this client has been sent. While `live`, records come from
+  // the feed as they are committed; otherwise (the backlog, or a client that fell behind by more
+  // than its buffer) from the table, page by page, as fast as the client reads: the table is the
+  // queue, so nothing is held per client beyond one buffer.
   let pos = resume ?? since ?? feed.last;
   let live = false;
+  let pumping = false;
   let closed = false;
   let full = false;
   const write = (text: string) => {
     if (closed) return;
     full = !raw.write(text) || full;
-    // the backlog waits for the client; live changes cannot: a client too slow for them reconnects and resumes
-    if (live && raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
   };
-  const drained = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        raw.off('drain', done);
-        raw.off('close', done);
-        full = false;
-        resolve();
-      };
-      raw.on('drain', done);
-      raw.on('close', done);
-    });
   const sendRecord = (record: ChangeRecord) => {
     pos = record.seq;
     write(`id: ${record.seq}\ndata: ${JSON.stringify(record)}\n\n`);
@@ -125,16 +125,75 @@ async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<ServerRespon
     pos = Math.max(pos, to);
     write(`event: reset\nid: ${pos}\ndata: ${JSON.stringify({ last: pos, pruned_through: through })}\n\n`);
   };
+  /** resolves true once the client read what was buffered, false when it did not for `stallMs` or left */
+  const drained = () =>
+    new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        raw.off('drain', onDrain);
+        raw.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = () => done(true);
+      const onClose = () => done(false);
+      const timer = setTimeout(() => done(false), streamLimits.stallMs);
+      raw.on('drain', onDrain);
+      raw.on('close', onClose);
+    });
+
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    live = false;
+    try {
+      for (;;) {
+        if (closed) return;
+        if (full) {
+          if (!(await drained())) {
+            raw.destroy(); // stalled: it reconnects with its Last-Event-ID and resumes
+            return;
+          }
+          full = false;
+          continue;
+        }
+        const target = feed.last;
+        // no await between this check and `live`: the feed cannot deliver anything in between
+        if (pos >= target) {
+          live = true;
+          return;
+        }
+        const rows = await readChanges(db, pos, streamLimits.page);
+        // read first, then look at the pruning mark: a prune between the two is then noticed
+        if (rows.length === 0 || rows[0]!.seq > pos + 1) {
+          const through = await prunedThrough(db);
+          if (through > pos) {
+            sendReset(await lastChangeSeq(db), through);
+            continue;
+          }
+        }
+        if (rows.length === 0) pos = target; // only burnt sequence numbers up to the feed's position
+        for (const record of rows) if (record.seq > pos) sendRecord(record);
+      }
+    } catch {
+      raw.destroy(); // the database failed: the client reconnects with its Last-Event-ID
+    } finally {
+      pumping = false;
+    }
+  };
 
   const unsubscribe = feed.subscribe(
     (record) => {
-      if (live && record.seq > pos) sendRecord(record);
+      if (!live || record.seq <= pos) return;
+      sendRecord(record);
+      if (raw.writableLength > streamLimits.maxBufferedBytes) void pump();
     },
     (reset: FeedReset) => {
       if (live) sendReset(reset.to, reset.prunedThrough);
     },
   );
-  const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    if (!full) write(': ping\n\n');
+  }, streamLimits.heartbeatMs);
   heartbeat.unref();
   raw.on('close', () => {
     closed = true;
@@ -142,30 +201,5 @@ async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<ServerRespon
     clearInterval(heartbeat);
     streams.delete(raw);
   });
-
-  try {
-    for (;;) {
-      if (closed) return;
-      const target = feed.last;
-      // no await between this check and `live`: the feed cannot deliver anything in between
-      if (pos >= target) {
-        live = true;
-        return;
-      }
-      const rows = await readChanges(db, pos, BACKFILL_PAGE);
-      if (rows.length === 0 || rows[0]!.seq > pos + 1) {
-        const through = await prunedThrough(db);
-        if (through > pos) {
-          sendReset(await lastChangeSeq(db), through);
-          continue;
-        }
-      }
-      if (rows.length === 0) pos = target; // only burnt sequence numbers up to the feed's position
-      for (const record of rows) if (record.seq > pos) sendRecord(record);
-      if (full && !closed) await drained();
-    }
-  } catch {
-    // the database failed mid-backlog: the client reconnects with its Last-Event-ID
-    raw.destroy();
-  }
+  await pump();
 }

@@ -4,9 +4,12 @@
  * layer that writes them for every REST call is built beside this).
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { clock } from '../../src/clock.js';
 import { createChangeFeed, type FeedReset } from '../../src/directory/feed.js';
+import { streamLimits } from '../../src/http/changes-routes.js';
 import { appendChanges, CHANGE_KINDS, type Actor, type ChangeInput, type ChangeRecord } from '../../src/store/changes.js';
 import { inTransaction } from '../../src/store/index.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
@@ -186,6 +189,38 @@ for (const engine of engines) {
       offBad();
       offGood();
       assert.equal(got.length, 2);
+    });
+
+    it('serves a slow stream client from the table at its pace and drops one that stopped reading', async () => {
+      const saved = { ...streamLimits };
+      streamLimits.stallMs = 1500;
+      try {
+        const url = new URL(r.url);
+        const socket = connect(Number(url.port), url.hostname);
+        await once(socket, 'connect');
+        socket.write(`GET /_roster/changes/stream HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`);
+        await once(socket, 'data');
+        socket.pause(); // a client that stopped reading
+        const start = r.roster.app.feed!.last;
+        const healthy = await stream(r);
+        const big = 'x'.repeat(50_000);
+        // 10 MB in one burst, far beyond one client's buffer: delivered in full all the same
+        for (let i = 0; i < 20; i++) await append(r, Array.from({ length: 10 }, (_, j) => ({ kind: 'user.updated' as const, entity: i * 10 + j, fields: { big } })));
+        const events = await healthy.until(200, 60000);
+        healthy.close();
+        assert.deepEqual(events.map((e) => Number(e.id)), Array.from({ length: 200 }, (_, i) => start + 1 + i));
+        let received = 0;
+        const closed = once(socket, 'close');
+        socket.on('data', (chunk: Buffer) => (received += chunk.length));
+        await new Promise((resolve) => setTimeout(resolve, 3000)); // past stallMs without reading
+        socket.resume();
+        const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 20000))]);
+        socket.destroy();
+        assert.equal(outcome, 'closed');
+        assert.ok(received < 200 * 50_000, `the stalled client was sent everything (${received} bytes)`);
+      } finally {
+        Object.assign(streamLimits, saved);
+      }
     });
 
     it('the server closes with a stream still open', async () => {
