@@ -59,8 +59,10 @@ const CHANNEL = `'roster_changes_' || md5(current_schema())`;
  */
 export async function lockChanges(db: Db): Promise<void> {
   if (!isPostgres(db)) return;
-  await sql`SELECT pg_advisory_xact_lock(hashtext('roster_changes'), hashtext(current_schema()))`.execute(db);
+  await sql`SELECT ${sql.raw(LOCK)}`.execute(db);
 }
+
+const LOCK = `pg_advisory_xact_lock(hashtext('roster_changes'), hashtext(current_schema()))`;
 
 /**
  * Appends the records; call inside the transaction that makes the changes. On PostgreSQL it also
@@ -69,7 +71,7 @@ export async function lockChanges(db: Db): Promise<void> {
 export async function appendChanges(db: Db, changes: readonly ChangeInput[], actor: Actor, at = clock.now()): Promise<void> {
   if (changes.length === 0) return;
   if (isPostgres(db)) {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('roster_changes'), hashtext(current_schema())), pg_notify(${sql.raw(CHANNEL)}, '')`.execute(db);
+    await sql`SELECT ${sql.raw(LOCK)}, pg_notify(${sql.raw(CHANNEL)}, '')`.execute(db);
   }
   await db
     .insertInto('changes')
