@@ -140,6 +140,8 @@ export interface PruneLimits {
  */
 export async function pruneChanges(db: Db, limits: PruneLimits): Promise<{ deleted: number; more: boolean }> {
   return db.transaction().execute(async (trx) => {
+    // two servers pruning at once must not move the mark backwards
+    await lockChanges(trx);
     const bounds = await trx.selectFrom('changes').select((eb) => [eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')]).executeTakeFirst();
     if (!bounds?.first || !bounds.last) return { deleted: 0, more: false };
     const first = Number(bounds.first);

@@ -39,7 +39,7 @@ function start(args: string[]) {
   });
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit');
-  const waitForLine = (match: (text: string) => boolean, timeoutMs = 60000) =>
+  const waitForLine = (match: (text: string) => boolean, timeoutMs = 180_000) =>
     new Promise<{ text: string; at: number }>((resolve, reject) => {
       const check = () => {
         const found = lines.find((l) => match(l.text));

@@ -65,7 +65,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       wake();
     }
   })();
-  const waitFor = (match: (e: SseEvent) => boolean, timeoutMs = 20000) =>
+  const waitFor = (match: (e: SseEvent) => boolean, timeoutMs = 60000) =>
     new Promise<SseEvent>((resolve, reject) => {
       const check = () => {
         const found = events.find(match);
@@ -88,7 +88,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     events,
     ended,
     waitFor,
-    async until(count, timeoutMs = 20000) {
+    async until(count, timeoutMs = 60000) {
       await waitFor(() => events.length >= count, timeoutMs).catch((error: Error) => {
         throw new Error(`${error.message}; wanted ${count}`);
       });
