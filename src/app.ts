@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { parseChangesKeep, type Config } from './config.js';
+import { createChangeFeed } from './directory/feed.js';
 import { adminRoutes } from './http/admin.js';
 import { controlRoutes, healthRoutes, metricsRoutes } from './http/control-routes.js';
 import { setUpControl } from './control.js';
+import { changesRoutes } from './http/changes-routes.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
@@ -32,7 +34,19 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const app: App = { store, config, registry, log: console as unknown as App['log'] };
   app.limits = await createLimits(app);
   await setUpControl(app);
-  const server = await buildServer(app, [installOAuth(app), adminRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])]);
+  // the feed starts at the newest change: subscribers hear what happens from now on
+  const feed = createChangeFeed(store, {
+    keep: parseChangesKeep(config.changesKeep) ?? undefined,
+    onError: (error, what) => app.log.warn({ err: error }, what),
+  });
+  await feed.start();
+  app.feed = feed;
+  app.afterWrite = () => feed.catchUp();
+  const installers = [installOAuth(app), adminRoutes, changesRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])];
+  const server = await buildServer(app, installers).catch(async (error: unknown) => {
+    await feed.close();
+    throw error;
+  });
   app.log = server.log;
   const roster: Roster = {
     app,
@@ -49,6 +63,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     async close() {
       await roster.https?.close();
       await server.close();
+      await feed.close();
       await app.limits?.close();
       if (!options.store) await store.close();
     },

@@ -18,6 +18,28 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** How long the change feed keeps its rows: an age, a row count, or both (whichever is smaller wins). */
+export interface ChangesKeep {
+  /** milliseconds, or null for no age limit */
+  ageMs: number | null;
+  /** sequence numbers, or null for no count limit */
+  rows: number | null;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--changes-keep`: `7d`, `1000000`, `7d,1000000`, `12h`, `30m`; parts in any order, one of each kind. */
+export function parseChangesKeep(text: string): ChangesKeep | null {
+  const keep: ChangesKeep = { ageMs: null, rows: null };
+  for (const part of text.split(',').map((p) => p.trim().replace(/_/g, ''))) {
+    const age = /^(\d{1,6})([smhd])$/.exec(part);
+    if (age && keep.ageMs === null && Number(age[1]) > 0) keep.ageMs = Number(age[1]) * DURATION_UNITS[age[2]!]!;
+    else if (/^\d{1,12}$/.test(part) && keep.rows === null && Number(part) > 0) keep.rows = Number(part);
+    else return null;
+  }
+  return keep;
+}
+
 export const settings = {
   host: { flag: 'host', env: 'ROSTER_HOST', default: '127.0.0.1', schema: z.string().min(1), doc: 'address to listen on' },
   port: { flag: 'port', env: 'ROSTER_PORT', default: 8810, schema: int(0, 65535), doc: 'HTTP port (0 picks a free one)' },
@@ -178,6 +200,13 @@ export const settings = {
     default: '',
     schema: z.union([z.literal(''), z.string().min(16, 'must be at least 16 characters')]),
     doc: 'bearer token /metrics requires (default: open)',
+  },
+  changesKeep: {
+    flag: 'changes-keep',
+    env: 'ROSTER_CHANGES_KEEP',
+    default: '7d,1000000',
+    schema: z.string().refine((v) => parseChangesKeep(v) !== null, 'must be an age (30m, 12h, 7d), a row count, or both such as 7d,1000000'),
+    doc: 'how long the change feed keeps its rows: an age, a row count, or both (whichever keeps fewer)',
   },
   logLevel: {
     flag: 'log-level',

@@ -48,6 +48,7 @@ program
   .option('--clock <iso>', 'start with the clock frozen at this time (ROSTER_CLOCK)')
   .option('--metrics <on|off>', 'serve Prometheus metrics at /metrics (ROSTER_METRICS, default on)')
   .option('--metrics-token <token>', 'bearer token /metrics requires (ROSTER_METRICS_TOKEN)')
+  .option('--changes-keep <limits>', 'how long the change feed keeps rows: 7d, 1000000 or 7d,1000000 (ROSTER_CHANGES_KEEP, default 7d,1000000)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');
@@ -160,6 +161,14 @@ program
   .option('--with-secrets', 'include password hashes (left out by default; files are written 0600 either way)')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./export.js')).exportCommand(o));
+program
+  .command('changes')
+  .description('print the change feed: every change after --since (default: all that are kept), oldest first; --follow waits for more')
+  .option('--since <seq>', 'only changes after this sequence number')
+  .option('--follow', 'keep printing changes as they are committed, by any process, until interrupted')
+  .option('--json', 'one JSON record per line')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./changes.js')).changesCommand(o));
 program
   .command('generate')
   .description('write a realistic company of the given size; the same options always give the same file')

@@ -42,7 +42,7 @@ export function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
-function queryValue(request: FastifyRequest, key: string): string | undefined {
+export function queryValue(request: FastifyRequest, key: string): string | undefined {
   const v = (request.query as Record<string, unknown> | undefined)?.[key];
   return typeof v === 'string' ? v : undefined;
 }
@@ -61,7 +61,6 @@ export const adminRoutes: RouteInstaller = (root: FastifyInstance, app: App) => 
 export async function installAdmin(root: FastifyInstance, app: App, routes: (server: FastifyInstance) => void): Promise<void> {
   const token = app.config.adminToken;
   if (!token) return;
-  const expected = digest(token);
   // a plugin of its own, so that the token check guards these routes only
   await root.register(async (server) => {
     // a write that waited too long for the directory's lock is a 503, as on /rest
@@ -70,17 +69,23 @@ export async function installAdmin(root: FastifyInstance, app: App, routes: (ser
       if (busy) return send(reply, busy.status, busy.body);
       throw error;
     });
-    server.addHook('onRequest', async (request, reply) => {
-      const given = tokenOf(request);
-      if (given === undefined) {
-        return send(reply, 401, {
-          error: 'NO_AUTH_FOUND',
-          error_description: 'The /_roster endpoints need the admin token: Authorization: Bearer <token> or X-Roster-Admin-Token: <token>',
-        });
-      }
-      if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
-    });
+    requireAdminToken(server, token);
     routes(server);
+  });
+}
+
+/** Refuses every request to `server`'s routes without the admin token; call inside a plugin of its own. */
+export function requireAdminToken(server: FastifyInstance, token: string): void {
+  const expected = digest(token);
+  server.addHook('onRequest', async (request, reply) => {
+    const given = tokenOf(request);
+    if (given === undefined) {
+      return send(reply, 401, {
+        error: 'NO_AUTH_FOUND',
+        error_description: 'The /_roster endpoints need the admin token: Authorization: Bearer <token> or X-Roster-Admin-Token: <token>',
+      });
+    }
+    if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
   });
 }
 

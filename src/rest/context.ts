@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { isOutsider } from '../facts.js';
+import type { ChangeFeed } from '../directory/feed.js';
 import { todayIn } from '../directory/dates.js';
 import type { PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
@@ -32,6 +33,8 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** the change feed: every committed change, in order, from any process (src/directory/feed.ts) */
+  feed?: ChangeFeed;
   /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */
   afterWrite?: () => Promise<void>;
   /** control plane: the last REST calls (absent with --journal-size 0) */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -14,8 +15,15 @@ export interface Store {
   dialect: Dialect;
   /** where the data lives, without credentials: for messages */
   location: string;
-  /** statements sent to the engine since the store was opened (tests assert bulk access on it) */
+  /**
+   * statements sent to the engine since the store was opened (tests assert bulk access on it),
+   * without those sent inside `background`
+   */
   queryCount(): number;
+  /** runs `work` with its statements left out of `queryCount`: the change feed's polling and pruning */
+  background<T>(work: () => Promise<T>): Promise<T>;
+  /** PostgreSQL only: a new connection outside the pool, for LISTEN */
+  dedicatedClient?: () => pg.Client;
   /** make the engine's generated ids follow rows inserted with explicit ids */
   syncIds(): Promise<void>;
   /** one round trip to the engine (readiness): throws when it does not answer */
@@ -36,13 +44,15 @@ export function isPostgresUrl(location: string): boolean {
  */
 export async function openStore(location: string): Promise<Store> {
   let queries = 0;
+  const uncounted = new AsyncLocalStorage<true>();
   const log = (event: LogEvent) => {
-    if (event.level === 'query') queries++;
+    if (event.level === 'query' && !uncounted.getStore()) queries++;
   };
   let db: Db;
   let dialect: Dialect;
   let shown: string;
   let migrationSchema: string | undefined;
+  let dedicatedClient: (() => pg.Client) | undefined;
   if (isPostgresUrl(location)) {
     dialect = 'postgres';
     const url = new URL(location);
@@ -62,10 +72,11 @@ export async function openStore(location: string): Promise<Store> {
         await setup.end();
       }
     }
+    const connection = { connectionString: url.toString(), ...(schema ? { options: `-c search_path="${schema}"` } : {}) };
+    dedicatedClient = () => new pg.Client(connection);
     const pool = new pg.Pool({
-      connectionString: url.toString(),
+      ...connection,
       max: 10,
-      ...(schema ? { options: `-c search_path="${schema}"` } : {}),
       // an unreachable server fails a request (and the readiness check) in 5 s instead of never
       connectionTimeoutMillis: 5000,
       types: {
@@ -108,6 +119,8 @@ export async function openStore(location: string): Promise<Store> {
     dialect,
     location: shown,
     queryCount: () => queries,
+    background: (work) => uncounted.run(true, work),
+    ...(dedicatedClient ? { dedicatedClient } : {}),
     syncIds: () => syncIdSequences(db as Kysely<unknown>, dialect),
     ping: async () => {
       await sql`SELECT 1`.execute(db);

@@ -14,6 +14,7 @@
  * Either way a write that cannot start within `WRITE_WAIT_MS` fails with `StoreBusyError`.
  */
 import { sql } from 'kysely';
+import { lockChanges } from './changes.js';
 import type { Db, Store } from './index.js';
 
 /** How long a write waits for the directory's write lock before giving up. */
@@ -65,7 +66,8 @@ export async function writeTransaction<T>(store: Store, work: (trx: Db) => Promi
 async function postgresWrite<T>(store: Store, work: (trx: Db) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(async (trx) => {
     await sql.raw(`SET LOCAL lock_timeout = ${Math.ceil(WRITE_WAIT_MS)}`).execute(trx);
-    await sql`SELECT pg_advisory_xact_lock(hashtext('roster.directory.' || current_schema()))`.execute(trx);
+    // the change feed's lock: one lock for every directory write, so change rows commit in sequence order
+    await lockChanges(trx);
     await sql`SET LOCAL lock_timeout = 0`.execute(trx);
     return work(trx);
   });
