@@ -134,7 +134,7 @@ function summary(tally: Tally): string {
 type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
 
 async function fuzz(check: (i: Input) => Promise<void>, tally: Tally, seconds: number | null) {
-  const warm = Math.min(100, RUNS || 100);
+  const warm = RUNS ? Math.min(100, RUNS) : 20;
   // a first round fills the caches (statements, method modules), so that growth after it is a leak
   await fc.assert(fc.asyncProperty(input, check), { numRuns: warm, seed: SEED, endOnFailure: true });
   const before = heapMiB();
