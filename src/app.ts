@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { EventService } from './events/service.js';
 import { adminRoutes } from './http/admin.js';
+import { eventRoutes } from './http/events.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
@@ -29,8 +31,11 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const registry = createRegistry();
   const app: App = { store, config, registry, log: console as unknown as App['log'] };
   app.limits = await createLimits(app);
-  const server = await buildServer(app, [installOAuth(app), adminRoutes, ...(options.installers ?? [])]);
+  const server = await buildServer(app, [installOAuth(app), adminRoutes, eventRoutes, ...(options.installers ?? [])]);
   app.log = server.log;
+  // handlers are told where to call back: the public URL, else where this instance listens
+  const events = new EventService(app, () => config.publicUrl || roster.httpUrl || roster.url || `http://${config.host}:${config.port}`);
+  app.events = events;
   const roster: Roster = {
     app,
     server,
@@ -41,9 +46,11 @@ export async function createRoster(config: Config, options: { store?: Store; ins
       if (!tls || config.tlsPort > 0) roster.httpUrl = await server.listen({ host: config.host, port: config.port });
       if (credentials) roster.https = await listenHttps(server, { host: config.host, port: config.tlsPort || config.port, credentials });
       roster.url = roster.https?.url ?? (roster.httpUrl as string);
+      events.start();
       return roster.url;
     },
     async close() {
+      await events.stop();
       await roster.https?.close();
       await server.close();
       await app.limits?.close();

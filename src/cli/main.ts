@@ -35,6 +35,10 @@ program
   .option('--seed <file>', 'load this directory file into an empty database at start (ROSTER_SEED)')
   .option('--export-on-exit <file>', 'write the directory to this file on SIGINT/SIGTERM (ROSTER_EXPORT_ON_EXIT)')
   .option('--admin-token <token>', 'enable /_roster admin endpoints guarded by this token (ROSTER_ADMIN_TOKEN)')
+  .option('--event-timeout <seconds>', 'seconds an event handler has to answer (ROSTER_EVENT_TIMEOUT, default 10)')
+  .option('--event-retries <n>', 'retries of a failed event delivery, exponential backoff (ROSTER_EVENT_RETRIES, default 0)')
+  .option('--event-hosts <list>', 'hosts event handlers may be on, e.g. localhost,*.example.com (ROSTER_EVENT_HOSTS, default any)')
+  .option('--events-on-import', 'send ONUSERADD for users an import adds (ROSTER_EVENTS_ON_IMPORT)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');

@@ -35,7 +35,7 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
-function send(reply: FastifyReply, status: number, body: unknown) {
+export function send(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
@@ -53,10 +53,12 @@ export const adminRoutes: RouteInstaller = async (root: FastifyInstance, app: Ap
   const token = app.config.adminToken;
   if (!token) return;
   // a plugin of its own, so that the token check guards these routes only
-  await root.register(async (server) => adminPlugin(server, app, digest(token)));
+  await root.register(async (server) => adminPlugin(server, app, token));
 };
 
-function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void {
+/** Guards every route of `server` (a plugin of its own) with the admin token. */
+export function guardWithAdminToken(server: FastifyInstance, token: string): void {
+  const expected = digest(token);
   server.addHook('onRequest', async (request, reply) => {
     const given = tokenOf(request);
     if (given === undefined) {
@@ -67,6 +69,10 @@ function adminPlugin(server: FastifyInstance, app: App, expected: Buffer): void 
     }
     if (!timingSafeEqual(digest(given), expected)) return send(reply, 403, { error: 'ACCESS_DENIED', error_description: 'Wrong admin token' });
   });
+}
+
+function adminPlugin(server: FastifyInstance, app: App, token: string): void {
+  guardWithAdminToken(server, token);
 
   server.post('/_roster/reset', async (request, reply) => {
     const started = performance.now();

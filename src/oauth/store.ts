@@ -160,3 +160,8 @@ export async function useRefreshToken(db: Db, refreshToken: string, appId: numbe
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Revokes every token of the application (uninstall): they stop working at once. */
+export async function revokeApplicationTokens(db: Db, appId: number, now = nowUnix()): Promise<void> {
+  await oauthDb(db).updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
+}

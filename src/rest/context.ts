@@ -23,6 +23,8 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** the event delivery worker: `wake()` after a write makes it look for work at once */
+  events?: { wake(): void };
 }
 
 export interface Credential {

@@ -2,6 +2,7 @@ import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type Mi
 import * as core from './001-core.js';
 import * as oauth from './002-oauth.js';
 import * as changes from './003-changes.js';
+import * as events from './006-events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -34,6 +35,7 @@ const steps: Record<string, Step> = {
   '001-core': core,
   '002-oauth': oauth,
   '003-changes': changes,
+  '006-events': events,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
