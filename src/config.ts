@@ -112,7 +112,7 @@ export const settings = {
     flag: 'event-hosts',
     env: 'ROSTER_EVENT_HOSTS',
     default: '',
-    schema: z.string().max(4096).regex(/^[A-Za-z0-9.*:\[\],_ -]*$/, 'must be host names, comma separated (`localhost,*.example.com`)'),
+    schema: z.string().max(4096).regex(/^[A-Za-z0-9.*:[\],_ -]*$/, 'must be host names, comma separated (`localhost,*.example.com`)'),
     doc: 'hosts event handlers may be on, comma separated, `*.name` for names below `name` (default: any host)',
   },
   eventsOnImport: {

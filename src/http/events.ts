@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clock } from '../clock.js';
 import { createOutgoingHook, EventsError, installApplication, uninstallApplication } from '../events/apps.js';
 import type { App } from '../rest/context.js';
-import { deleteHook, listAttempts, listHooks, requeueDelivery, type AttemptRow } from '../store/events.js';
+import { presentAttempt, readSince } from '../events/log.js';
+import { deleteHook, listAttempts, listHooks, requeueDelivery } from '../store/events.js';
 import { guardWithAdminToken, send } from './admin.js';
 import type { RouteInstaller } from './server.js';
 
@@ -27,31 +28,6 @@ function query(request: FastifyRequest): Record<string, unknown> {
 function body(request: FastifyRequest): Record<string, unknown> {
   const b = request.body;
   return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-}
-
-/** `since`: an ISO 8601 instant or unix seconds; undefined when absent, NaN when malformed. */
-export function readSince(value: unknown): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') return NaN;
-  if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
-  return /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
-}
-
-export function presentAttempt(a: AttemptRow) {
-  return {
-    id: a.id,
-    delivery_id: a.delivery_id,
-    event: a.event,
-    handler: a.handler,
-    attempt: a.attempt,
-    at: new Date(a.at).toISOString(),
-    status: a.status,
-    http_status: a.http_status,
-    error: a.error,
-    duration_ms: a.duration_ms,
-    response: a.response,
-    body: a.body,
-  };
 }
 
 export const eventRoutes: RouteInstaller = async (root: FastifyInstance, app: App) => {
