@@ -27,9 +27,14 @@ function authMode(event: string, binding: { hook_id: number | null }): string {
   return def?.refreshToken ? 'app+refresh' : 'app';
 }
 
-/** Upstream's MESSAGE_ID: the same object's same event is one queue record. */
-export function messageId(event: string, data: unknown): string {
-  return createHash('md5').update(`${event}|${JSON.stringify(data)}`).digest('hex');
+/**
+ * Upstream's MESSAGE_ID: the queue keeps an object's latest state, so the same event about the
+ * same object (FIELDS[ID], ID or BOT_ID) is one record.
+ */
+export function messageId(event: string, data: Record<string, unknown>): string {
+  const fields = data.FIELDS as Record<string, unknown> | undefined;
+  const object = fields?.ID ?? data.ID ?? data.BOT_ID ?? JSON.stringify(data);
+  return createHash('md5').update(`${event}|${String(object)}`).digest('hex');
 }
 
 function minTimeoutMs(binding: BindingRow): number {
