@@ -8,8 +8,8 @@ import type { Config } from '../config.js';
 import { grantTokens, hostOf } from '../oauth/grants.js';
 import { memberId } from '../oauth/member.js';
 import { findApplicationById } from '../oauth/store.js';
-import type { Store } from '../store/index.js';
-import { claimDeliveries, ensureEventApp, findHook, finishDelivery, insertAttempt, type OutboxRow } from '../store/events.js';
+import { uncounted, type Store } from '../store/index.js';
+import { claimDeliveries, ensureEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
 import { findUser } from '../store/users.js';
 import { pumpFeed } from './feed.js';
 import { encodeForm, redactedForm } from './form.js';
@@ -22,6 +22,9 @@ const CLAIM_BATCH = 16;
 /** First retry delay; each further retry waits twice as long, up to MAX_BACKOFF_MS. */
 export const RETRY_BASE_MS = 1000;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
+/** How long the delivery log (and finished deliveries) are kept. */
+export const LOG_KEEP_MS = 7 * 24 * 3600 * 1000;
+const PRUNE_EVERY_MS = 60 * 1000;
 
 export interface EventServiceDeps {
   store: Store;
@@ -34,6 +37,7 @@ export class EventService {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private prunedAt = 0;
 
   constructor(
     private readonly deps: EventServiceDeps,
@@ -71,7 +75,7 @@ export class EventService {
     do {
       this.again = false;
       try {
-        await this.tick();
+        await uncounted.run(true, () => this.tick());
       } catch (error) {
         if (!this.stopped) this.deps.log.error({ err: error }, 'event delivery failed');
       }
@@ -81,6 +85,10 @@ export class EventService {
   /** One round: the feed into the outbox, then every due delivery until none is left. */
   async tick(): Promise<void> {
     const { store, config } = this.deps;
+    if (clock.now() - this.prunedAt > PRUNE_EVERY_MS) {
+      this.prunedAt = clock.now();
+      await pruneDeliveries(store.db, this.prunedAt - LOG_KEEP_MS);
+    }
     const options = { eventsOnImport: config.eventsOnImport, timeZone: config.timezone };
     while ((await pumpFeed(store.db, options)) > 0 && !this.stopped);
     const timeoutMs = Math.round(config.eventTimeout * 1000);

@@ -12,6 +12,8 @@ import { botCodeTaken, deleteBot, findBot, insertBot, listBots } from '../store/
 import { inTransaction } from '../store/index.js';
 import { emailOwner } from '../store/users.js';
 import { requireAdmin } from './access.js';
+import { bindBotDelete } from '../events/bindings.js';
+import { handlerUrlProblem } from '../events/handler-url.js';
 import { clock } from '../clock.js';
 
 /** imbot.register's TYPE letters and the bot types upstream's bot_data reports for them. */
@@ -118,13 +120,19 @@ export const imbotMethods: MethodDefinition[] = [
     differences: [
       'Administrators only; upstream lets any user of an application with the imbot scope register bots.',
       'A CODE already registered is ERROR_ARGUMENT; upstream hands the same application its existing bot id.',
-      'EVENT_* handlers are optional, checked to be http(s) URLs and never called: Roster sends no events.',
+      'EVENT_* handlers are optional and checked to be http(s) URLs; of them only EVENT_BOT_DELETE (or EVENT_HANDLER) is called, with ONIMBOTDELETE, when an OAuth application registers the bot. Roster sends no message events.',
       'PROPERTIES[PERSONAL_PHOTO] is an absolute http(s) URL, not a base64 image.',
       'Errors are ERROR_ARGUMENT naming the parameter, with upstream\'s code (CODE_ERROR, NAME_ERROR) at the start of the description.',
     ],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'register bots');
       const input = readBotInput(p);
+      const app = ctx.caller.credential.kind === 'oauth' ? ctx.caller.credential.application : undefined;
+      // the registering application owns the bot: ONIMBOTDELETE goes to its EVENT_BOT_DELETE handler
+      if (app && !input.appId) input.appId = app.clientId;
+      const onDelete = app ? (text(p, 'EVENT_BOT_DELETE', 1024) || text(p, 'EVENT_HANDLER', 1024) || '') : '';
+      const handlerProblem = onDelete ? handlerUrlProblem(onDelete, ctx.app.config.eventHosts) : null;
+      if (handlerProblem) throw argumentError('EVENT_BOT_DELETE', `EVENT_BOT_DELETE: ${handlerProblem}`);
       const now = clock.unix();
       const id = await inTransaction(ctx.app.store.db, async (trx) => {
         if (await botCodeTaken(trx, input.code)) {
@@ -133,7 +141,7 @@ export const imbotMethods: MethodDefinition[] = [
         if (input.email !== undefined && (await emailOwner(trx, input.email)) !== undefined) {
           throw argumentError('PROPERTIES[EMAIL]', 'PROPERTIES[EMAIL] belongs to another user');
         }
-        return insertBot(
+        const botId = await insertBot(
           trx,
           {
             login: `bot_${input.code}`.slice(0, 50),
@@ -156,6 +164,8 @@ export const imbotMethods: MethodDefinition[] = [
           },
           { code: input.code, type: input.type, app_id: input.appId, openline: input.openline ? 1 : 0, hidden: 0 },
         );
+        if (app && onDelete) await bindBotDelete(trx, app.id, onDelete, ctx.caller.user.id, now);
+        return botId;
       });
       return { result: id };
     },

@@ -5,11 +5,13 @@
  * change is turned into deliveries once and each delivery is claimed by one instance.
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Insertable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { ChangeRecord, ChangeKind } from './changes.js';
 import type { Db, Dialect } from './index.js';
+import type { Database } from './schema.js';
 import {
   eventsDb,
+  type EventTables,
   type AttemptRow,
   type BindingRow,
   type EventAppRow,
@@ -210,36 +212,38 @@ export async function insertDeliveries(db: Db, rows: NewDelivery[]): Promise<voi
  */
 export async function claimDeliveries(db: Db, dialect: Dialect, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const edb = eventsDb(db);
+  const due = (eb: ExpressionBuilder<Database & EventTables, 'event_outbox'>) =>
+    eb.or([
+      eb.and([eb('event_outbox.status', '=', 'pending'), eb('event_outbox.next_at', '<=', now)]),
+      eb.and([eb('event_outbox.status', '=', 'sending'), eb('event_outbox.lease_until', '<', now)]),
+    ]);
+  // a read first: an idle poll takes no write lock
+  if (!(await edb.selectFrom('event_outbox').select('id').where(due).limit(1).executeTakeFirst())) return [];
   let candidates = edb
-    .selectFrom('event_outbox as o')
-    .select('o.id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('o.status', '=', 'pending'), eb('o.next_at', '<=', now)]),
-        eb.and([eb('o.status', '=', 'sending'), eb('o.lease_until', '<', now)]),
-      ]),
-    )
+    .selectFrom('event_outbox')
+    .select('event_outbox.id')
+    .where(due)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('event_outbox as p')
             .select('p.id')
-            .whereRef('p.handler', '=', 'o.handler')
-            .whereRef('p.id', '<', 'o.id')
+            .whereRef('p.handler', '=', 'event_outbox.handler')
+            .whereRef('p.id', '<', 'event_outbox.id')
             .where('p.status', 'in', ['pending', 'sending']),
         ),
       ),
     )
-    .orderBy('o.id')
+    .orderBy('event_outbox.id')
     .limit(limit);
   if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-  return edb
+  const rows = await edb
     .updateTable('event_outbox')
     .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), lease_until: now + leaseMs }))
     .where('id', 'in', candidates)
     .returningAll()
-    .execute()
-    .then((rows) => rows.sort((a, b) => a.id - b.id));
+    .execute();
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 export async function finishDelivery(db: Db, id: number, set: { status: 'done' | 'failed' | 'pending'; next_at?: number }): Promise<void> {
@@ -447,4 +451,11 @@ export async function requeueDelivery(db: Db, id: number, now: number): Promise<
     .returning('id')
     .executeTakeFirstOrThrow();
   return copy.id;
+}
+
+/** Finished deliveries and log entries older than `before` (unix ms) go: the log is bounded. */
+export async function pruneDeliveries(db: Db, before: number): Promise<void> {
+  const edb = eventsDb(db);
+  await edb.deleteFrom('event_outbox').where('status', 'in', ['done', 'failed']).where('created_at', '<', before).execute();
+  await edb.deleteFrom('event_attempts').where('at', '<', before).execute();
 }

@@ -223,6 +223,52 @@ for (const engine of engines) {
       }
     });
 
+    it('imbot.register by an application binds EVENT_BOT_DELETE to ONIMBOTDELETE for that application', async () => {
+      const hook = await startHandler('ok', '/botdelete');
+      try {
+        const reg = await withToken(r, a.admin, 'imbot.register', { CODE: 'evbot', EVENT_BOT_DELETE: hook.url, PROPERTIES: { NAME: 'Ev' } });
+        assert.equal(reg.status, 200);
+        const bound = await withToken(r, a.admin, 'event.get');
+        assert.ok(bound.body.result.some((b: any) => b.event === 'ONIMBOTDELETE' && b.handler === hook.url));
+        const bad = await withToken(r, a.admin, 'imbot.register', { CODE: 'evbot2', EVENT_BOT_DELETE: 'http://u:p@127.0.0.1/x', PROPERTIES: { NAME: 'Ev' } });
+        assert.equal(bad.status, 400);
+        const bots = await r.roster.store.db.selectFrom('bots').select(['user_id', 'code', 'app_id']).where('code', '=', 'evbot').executeTakeFirstOrThrow();
+        assert.equal(bots.app_id, a.clientId);
+        assert.equal((await withToken(r, a.admin, 'imbot.unregister', { BOT_ID: bots.user_id })).status, 200);
+        // the command layer records the unregistration; until then the test appends its record
+        await change(r, 'bot.unregistered', bots.user_id, { code: bots.code, app_id: bots.app_id });
+        const [got] = await hook.waitFor(1);
+        assert.deepEqual(got!.post.data, { BOT_ID: String(bots.user_id), BOT_CODE: 'evbot' });
+      } finally {
+        await hook.close();
+      }
+    });
+
+    it('refuses bad input to event.unbind, events and event.test, changing nothing', async () => {
+      const before = (await withToken(r, a.admin, 'event.get')).body.result;
+      const cases: [string, Record<string, unknown>, number][] = [
+        ['event.unbind', {}, 400],
+        ['event.unbind', { event: 'ONAPPTEST' }, 400],
+        ['event.unbind', { event: ['ONAPPTEST'], handler: h.url }, 400],
+        ['event.unbind', { event: 'ONAPPTEST', handler: 'x'.repeat(5000) }, 400],
+        ['event.unbind', { event: 'ONAPPTEST', handler: h.url, auth_type: { a: 1 } }, 400],
+        ['event.unbind', { event: 'ONAPPTEST', handler: h.url, event_type: ['offline'] }, 400],
+        ['event.unbind', { event: 'ONNOPE', handler: h.url }, 400],
+        ['events', { SCOPE: ['user'] }, 400],
+        ['events', { SCOPE: 'u'.repeat(100) }, 400],
+      ];
+      for (const [method, params, status] of cases) {
+        const res = await withToken(r, a.admin, method, params);
+        assert.equal(res.status, status, `${method} ${JSON.stringify(params).slice(0, 100)}`);
+      }
+      const offline = await withToken(r, a.user, 'event.unbind', { event: 'ONUSERADD', event_type: 'offline' });
+      assert.equal(offline.status, 403);
+      const other = await withToken(r, a.user, 'event.unbind', { event: 'ONAPPTEST', handler: h.url, auth_type: 1 });
+      assert.equal(other.status, 403);
+      assert.deepEqual((await withToken(r, a.admin, 'events', { SCOPE: 'nope' })).body.result, []);
+      assert.deepEqual((await withToken(r, a.admin, 'event.get')).body.result, before);
+    });
+
     it('sends no tokens when no user made the change, and ONIMBOTDELETE only to the bot\'s application', async () => {
       const hook = await startHandler('ok', '/bots');
       try {
@@ -240,3 +286,26 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('ONUSERADD on import', () => {
+  for (const eventsOnImport of [false, true]) {
+    it(`is sent for imported users ${eventsOnImport ? 'with' : 'only with'} --events-on-import`, async () => {
+      const r = await startRoster({ config: { eventTimeout: 2, eventsOnImport } });
+      const h = await startHandler('ok', '/import');
+      try {
+        const a = await newApp(r, 'Import');
+        await withToken(r, a.admin, 'event.bind', { event: 'ONUSERADD', handler: h.url });
+        // the same handler: its deliveries arrive in commit order, so the marker comes last
+        await withToken(r, a.admin, 'event.bind', { event: 'ONROSTERUSERUPDATE', handler: h.url });
+        await change(r, 'directory.merged', null, { users_added: [1] }, null);
+        await change(r, 'user.added', 1, { import: true }, null);
+        await change(r, 'user.updated', 1, { NAME: 'marker' }, null);
+        const got = await h.waitFor(eventsOnImport ? 3 : 1);
+        assert.deepEqual(got.map((g) => g.post.event), eventsOnImport ? ['ONUSERADD', 'ONUSERADD', 'ONROSTERUSERUPDATE'] : ['ONROSTERUSERUPDATE']);
+      } finally {
+        await h.close();
+        await r.close();
+      }
+    });
+  }
+});
