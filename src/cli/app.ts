@@ -1,4 +1,5 @@
-import { listApplications, createApplication, deleteApplication, scopesOfRow } from '../oauth/store.js';
+import { listApplications, createApplication, deleteApplication, findApplication, scopesOfRow } from '../oauth/store.js';
+import { deleteEventApp } from '../store/events.js';
 import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
 import { loadConfig } from '../config.js';
@@ -93,7 +94,10 @@ export async function appList(o: { db?: string; json?: boolean }): Promise<void>
 export async function appDelete(clientId: string, o: { db?: string }): Promise<void> {
   const store = await openStore(dbLocation(o.db));
   try {
-    if (!(await deleteApplication(store.db, clientId))) throw new CliError(`there is no application ${clientId}`);
+    const app = await findApplication(store.db, clientId);
+    if (!app || !(await deleteApplication(store.db, clientId))) throw new CliError(`there is no application ${clientId}`);
+    // its bindings, offline queue and application_token go with it
+    await deleteEventApp(store.db, app.id);
     console.log(`Application ${clientId} deleted; its tokens no longer work.`);
   } finally {
     await store.close();

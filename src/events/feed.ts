@@ -6,7 +6,7 @@
  */
 import { clock } from '../clock.js';
 import type { Db } from '../store/index.js';
-import { changesAfter, dropAppBindings, feedHasWork, lockCursor, setCursor } from '../store/events.js';
+import { changesAfter, deleteEventApp, dropAppBindings, feedHasWork, lockCursor, setCursor } from '../store/events.js';
 import { fanOut, sendDueNotices } from './fan-out.js';
 import { raisedBy, type RaiseOptions } from './raise.js';
 
@@ -21,7 +21,9 @@ export async function pumpFeed(db: Db, options: RaiseOptions): Promise<number> {
     const changes = await changesAfter(trx, cursor, BATCH);
     for (const change of changes) {
       await fanOut(trx, await raisedBy(trx, change, options), { now, changeSeq: change.seq });
-      if (change.kind === 'app.uninstalled' && change.entity !== null) await dropAppBindings(trx, change.entity, change.fields.clean === true);
+      if (change.entity === null) continue;
+      if (change.kind === 'app.uninstalled') await dropAppBindings(trx, change.entity, change.fields.clean === true);
+      if (change.kind === 'app.deleted') await deleteEventApp(trx, change.entity);
     }
     if (changes.length) await setCursor(trx, changes[changes.length - 1]!.seq);
     await sendDueNotices(trx, now);

@@ -9,7 +9,7 @@ import { grantTokens, hostOf } from '../oauth/grants.js';
 import { memberId } from '../oauth/member.js';
 import { findApplicationById } from '../oauth/store.js';
 import { uncounted, type Store } from '../store/index.js';
-import { claimDeliveries, ensureEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
+import { claimDeliveries, ensureEventApp, findEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
 import { findUser } from '../store/users.js';
 import { pumpFeed } from './feed.js';
 import { encodeForm, redactedForm } from './form.js';
@@ -158,7 +158,7 @@ export class EventService {
     if (row.app_id === null) throw new Error('the delivery has no application');
     const app = await findApplicationById(db, row.app_id);
     if (!app) throw new Error('the application was deleted');
-    const { application_token } = await ensureEventApp(db, app.id, clock.unix());
+    const { application_token } = (await findEventApp(db, app.id)) ?? (await ensureEventApp(db, app.id, clock.unix()));
     if (row.auth_mode === 'app-bare') {
       return { domain: portal.domain, server_endpoint: portal.endpoint, client_endpoint: portal.endpoint, member_id: portal.member, application_token };
     }

@@ -44,7 +44,7 @@ function queryValue(request: FastifyRequest, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function bodyObject(request: FastifyRequest): Record<string, unknown> {
+export function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }

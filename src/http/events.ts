@@ -16,18 +16,13 @@ import { createOutgoingHook, EventsError, installApplication, uninstallApplicati
 import type { App } from '../rest/context.js';
 import { presentAttempt, readSince } from '../events/log.js';
 import { deleteHook, listAttempts, listHooks, requeueDelivery } from '../store/events.js';
-import { guardWithAdminToken, send } from './admin.js';
+import { bodyObject, guardWithAdminToken, send } from './admin.js';
 import type { RouteInstaller } from './server.js';
 
 const MAX_LIST = 1000;
 
 function query(request: FastifyRequest): Record<string, unknown> {
   return (request.query as Record<string, unknown> | undefined) ?? {};
-}
-
-function body(request: FastifyRequest): Record<string, unknown> {
-  const b = request.body;
-  return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
 }
 
 export const eventRoutes: RouteInstaller = async (root: FastifyInstance, app: App) => {
@@ -71,7 +66,7 @@ export const eventRoutes: RouteInstaller = async (root: FastifyInstance, app: Ap
     });
 
     server.post('/_roster/apps/:clientId/install', async (request, reply) => {
-      const b = body(request);
+      const b = bodyObject(request);
       const userId = b.user_id === undefined ? 1 : Number(b.user_id);
       if (!Number.isInteger(userId) || userId <= 0) return send(reply, 400, { error: 'ERROR_ARGUMENT', error_description: 'user_id must be a user id' });
       if (b.handler !== undefined && typeof b.handler !== 'string') return send(reply, 400, { error: 'ERROR_ARGUMENT', error_description: 'handler must be a URL' });
@@ -86,7 +81,7 @@ export const eventRoutes: RouteInstaller = async (root: FastifyInstance, app: Ap
     });
 
     server.post('/_roster/apps/:clientId/uninstall', async (request, reply) => {
-      const clean = body(request).clean;
+      const clean = bodyObject(request).clean;
       if (clean !== undefined && typeof clean !== 'boolean') return send(reply, 400, { error: 'ERROR_ARGUMENT', error_description: 'clean must be true or false' });
       try {
         const clientId = (request.params as { clientId: string }).clientId;
@@ -104,7 +99,7 @@ export const eventRoutes: RouteInstaller = async (root: FastifyInstance, app: Ap
     });
 
     server.post('/_roster/webhooks/outgoing', async (request, reply) => {
-      const b = body(request);
+      const b = bodyObject(request);
       const events = Array.isArray(b.events) ? b.events : typeof b.events === 'string' ? [b.events] : null;
       if (typeof b.handler !== 'string' || events === null || events.some((e) => typeof e !== 'string')) {
         return send(reply, 400, { error: 'ERROR_ARGUMENT', error_description: 'give handler (a URL) and events (a list of event names)' });
