@@ -59,7 +59,6 @@ export async function appCreate(o: AppCreateOptions): Promise<void> {
           `Application "${name}" created.`,
           `client_id:     ${clientId}`,
           `client_secret: ${clientSecret}`,
-          '',
           ...(eventHandler ? [`event handler: ${eventHandler}`] : []),
           '',
           'The secret is stored hashed: keep it now, it cannot be shown again.',
