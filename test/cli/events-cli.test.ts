@@ -163,7 +163,7 @@ for (const engine of engines) {
       follow.stdout.on('data', (c: Buffer) => (seen += c.toString()));
       await new Promise((res) => setTimeout(res, 1500));
       await inTransaction(store.db, (trx) => appendChanges(trx, [{ kind: 'user.updated', entity: 1, fields: { NAME: 'followed' } }], { user: 1, credential: 'test' }));
-      for (let i = 0; i < 200 && !seen.includes('\n'); i++) await new Promise((res) => setTimeout(res, 50));
+      for (let i = 0; i < 1200 && !seen.includes('\n'); i++) await new Promise((res) => setTimeout(res, 50)); // a loaded machine starts slowly
       await stop(follow, 'SIGINT');
       assert.equal(seen.trim().split('\n').length, 1, seen);
       assert.match(JSON.parse(seen.trim()).body, /followed/);
