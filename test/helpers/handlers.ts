@@ -74,7 +74,7 @@ export async function startHandler(behaviour: Behaviour = 'ok', path = '/handler
     url: `http://127.0.0.1:${port}${path}`,
     received,
     behaviour,
-    async waitFor(n, timeoutMs = 15000) {
+    async waitFor(n, timeoutMs = 30000) {
       const until = Date.now() + timeoutMs;
       while (received.length < n) {
         if (Date.now() > until) throw new Error(`expected ${n} requests at ${path}, got ${received.length}`);
