@@ -135,7 +135,7 @@ for (const engine of engines) {
         member_id: '',
         application_token: '',
       });
-      assert.match(post.application_token ?? post.auth.application_token, /^[0-9a-f]{32}$/);
+      assert.match(post.auth.application_token, /^[0-9a-f]{32}$/);
       const me = await withToken(r, post.auth.access_token, 'user.current');
       assert.equal(me.status, 200);
       assert.equal(me.body.result.ID, '1');
