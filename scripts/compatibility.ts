@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EVENTS } from '../src/events/catalog.js';
 import { createRegistry } from '../src/methods/index.js';
 import type { MethodDefinition, MethodRegistry } from '../src/rest/registry.js';
 import { isScope } from '../src/rest/scopes.js';
@@ -31,6 +32,16 @@ const CONTRACT_DIFFERENCES: readonly [string, string, string][] = [
 ];
 
 /** Transport-level choices that belong to no single method. */
+/** Where event delivery differs from a Bitrix24 portal (docs/EVENTS.md has the whole story). */
+const EVENT_DIFFERENCES: readonly [string, string, string][] = [
+  ['`ONUSERADD` fires when an invited user completes registration, not on invitation', 'fires when `user.add` adds an active user (Roster has no invitation step); an import raises it only with `--events-on-import`', 'Roster users exist once added'],
+  ['handler URLs on localhost or a private network are refused', 'any http(s) host, unless `--event-hosts` narrows it', 'events you can point at localhost'],
+  ['a failed delivery is never retried', 'the same by default; `--event-retries N` retries with exponential backoff', 'reliable test runs when asked'],
+  ['no delivery log for applications', 'every attempt logged: `GET /_roster/deliveries`, `roster deliveries`', 'see what was sent'],
+  ['`server_endpoint` is `https://oauth.bitrix.info/rest/`', 'this server\'s `/rest/`, as in the token answer', 'one server plays portal and OAuth server'],
+  ['`auth_connector` keeps an application\'s own changes out of its offline queue', 'stored and separating queues, but calls are not tagged with it', 'not yet implemented'],
+];
+
 const WIRE_DIFFERENCES: readonly [string, string, string][] = [
   ['every auth error is HTTP 401 (source); the docs say 403 for some', '401 `NO_AUTH_FOUND`, `INVALID_CREDENTIALS`, `expired_token`, `invalid_token`; 403 `insufficient_scope`, `ACCESS_DENIED`', 'CONTRACT §7: the statuses SDKs branch on'],
   ['webhooks over http answer `INVALID_REQUEST` "Https required."', 'http and https both served (`--tls`)', 'local development; b24jssdk and b24pysdk get https'],
@@ -119,6 +130,14 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
     '### Directory rules',
     '',
     table(['upstream behaviour', 'Roster', 'why'], RULE_DIFFERENCES.map((row) => [...row])),
+    '',
+    '### Events',
+    '',
+    table(['upstream behaviour', 'Roster', 'why'], EVENT_DIFFERENCES.map((row) => [...row])),
+    '',
+    'Events Roster sends (payloads and delivery rules: [EVENTS.md](EVENTS.md)); `ONROSTER*` are Roster extensions:',
+    '',
+    table(['event', 'scopes', 'origin', 'when'], EVENTS.map((e) => [`\`${e.name}\``, e.scopes.length ? e.scopes.map((x) => `\`${x}\``).join(', ') : '`basic`', e.upstream ? 'Bitrix24' : 'Roster extension', e.summary])),
     '',
     '### Per method',
     '',

@@ -5,6 +5,8 @@ import { adminRoutes } from './http/admin.js';
 import { controlRoutes, healthRoutes, metricsRoutes } from './http/control-routes.js';
 import { setUpControl } from './control.js';
 import { changesRoutes } from './http/changes-routes.js';
+import { EventService } from './events/service.js';
+import { eventRoutes } from './http/events.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
@@ -41,13 +43,19 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   });
   await feed.start();
   app.feed = feed;
-  app.afterWrite = () => feed.catchUp();
-  const installers = [installOAuth(app), adminRoutes, changesRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])];
+  app.afterWrite = async () => {
+    await feed.catchUp();
+    app.events?.wake();
+  };
+  const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])];
   const server = await buildServer(app, installers).catch(async (error: unknown) => {
     await feed.close();
     throw error;
   });
   app.log = server.log;
+  // handlers are told where to call back: the public URL, else where this instance listens
+  const events = new EventService(app, () => config.publicUrl || roster.httpUrl || roster.url || `http://${config.host}:${config.port}`);
+  app.events = events;
   const roster: Roster = {
     app,
     server,
@@ -58,9 +66,11 @@ export async function createRoster(config: Config, options: { store?: Store; ins
       if (!tls || config.tlsPort > 0) roster.httpUrl = await server.listen({ host: config.host, port: config.port });
       if (credentials) roster.https = await listenHttps(server, { host: config.host, port: config.tlsPort || config.port, credentials });
       roster.url = roster.https?.url ?? (roster.httpUrl as string);
+      events.start();
       return roster.url;
     },
     async close() {
+      await events.stop();
       await roster.https?.close();
       await server.close();
       await feed.close();

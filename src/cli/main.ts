@@ -49,14 +49,21 @@ program
   .option('--metrics <on|off>', 'serve Prometheus metrics at /metrics (ROSTER_METRICS, default on)')
   .option('--metrics-token <token>', 'bearer token /metrics requires (ROSTER_METRICS_TOKEN)')
   .option('--changes-keep <limits>', 'how long the change feed keeps rows: 7d, 1000000 or 7d,1000000 (ROSTER_CHANGES_KEEP, default 7d,1000000)')
+  .option('--event-timeout <seconds>', 'seconds an event handler has to answer (ROSTER_EVENT_TIMEOUT, default 10)')
+  .option('--event-retries <n>', 'retries of a failed event delivery, exponential backoff (ROSTER_EVENT_RETRIES, default 0)')
+  .option('--event-hosts <list>', 'hosts event handlers may be on, e.g. localhost,*.example.com (ROSTER_EVENT_HOSTS, default any)')
+  .option('--events-on-import', 'send ONUSERADD for users an import adds (ROSTER_EVENTS_ON_IMPORT)')
   .action((o) => serve(o));
 
 const webhook = program.command('webhook').description('incoming webhooks: create, list, revoke');
 webhook
   .command('create')
-  .description('create a webhook and print its URL')
-  .requiredOption('--user <id>', 'the user the webhook acts as')
-  .requiredOption('--scope <list>', 'scopes, comma separated: im,imbot,user,user_basic,user_brief,department,sonet_group')
+  .description('create an incoming webhook and print its URL, or with --outgoing send events to a handler')
+  .option('--user <id>', 'the user the webhook acts as')
+  .option('--scope <list>', 'scopes, comma separated: im,imbot,user,user_basic,user_brief,department,sonet_group')
+  .option('--outgoing', 'an outgoing webhook: --event names sent to --handler (no application needed)')
+  .option('--event <name...>', 'outgoing: events to send, e.g. ONUSERADD (repeat or comma separate)')
+  .option('--handler <url>', 'outgoing: the URL events are POSTed to')
   .option('--title <text>', 'a name to recognise it by')
   .option('--url <base>', 'server base URL printed in the webhook URL')
   .option('--json', 'print {"id","url","user_id","scope"}')
@@ -65,12 +72,14 @@ webhook
 webhook
   .command('list')
   .description('list webhooks (secrets are stored hashed and cannot be shown)')
+  .option('--outgoing', 'list outgoing webhooks')
   .option('--json', 'print JSON')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action((o) => webhookList(o));
 webhook
   .command('revoke <id>')
-  .description('revoke a webhook: its URL stops working at once')
+  .description('revoke a webhook: its URL stops working at once (--outgoing: delete an outgoing webhook)')
+  .option('--outgoing', 'the id is an outgoing webhook\'s')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action((id, o) => webhookRevoke(id, o));
 
@@ -82,6 +91,7 @@ app
   .requiredOption('--name <text>', 'the name shown on the sign-in page')
   .requiredOption('--scope <list>', 'scopes, comma separated: im,imbot,user,user_basic,user_brief,department,sonet_group')
   .option('--redirect-uri <url>', 'where the sign-in page sends the browser back (without it the page shows the code)')
+  .option('--event-handler <url>', 'where ONAPPINSTALL and ONAPPUNINSTALL are sent')
   .option('--json', 'print {"id","client_id","client_secret","name","scope","redirect_uri"}')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (o) => (await import('./app.js')).appCreate(o));
@@ -96,6 +106,30 @@ app
   .description('delete an application: its tokens stop working at once')
   .option('--db <location>', 'database (ROSTER_DB)')
   .action(async (id, o) => (await import('./app.js')).appDelete(id, o));
+app
+  .command('install <client_id>')
+  .description('install the application as an administrator would: a running server sends ONAPPINSTALL with fresh tokens')
+  .option('--user <id>', 'the administrator who installs it (default 1)')
+  .option('--handler <url>', 'set the handler ONAPPINSTALL and ONAPPUNINSTALL go to')
+  .option('--json', 'print {"client_id","application_token"}')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (id, o) => (await import('./app.js')).appInstall(id, o));
+app
+  .command('uninstall <client_id>')
+  .description('uninstall the application: ONAPPUNINSTALL is sent and its tokens are revoked')
+  .option('--clean', 'the administrator asked to clear the application\'s data (data[CLEAN]=1)')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (id, o) => (await import('./app.js')).appUninstall(id, o));
+program
+  .command('deliveries')
+  .description('the event delivery log: every attempt, tokens redacted (--follow keeps printing new ones)')
+  .option('--event <name>', 'only this event')
+  .option('--status <status>', 'ok or failed')
+  .option('--since <when>', 'ISO 8601 instant or unix seconds')
+  .option('--follow', 'keep printing attempts as they are made')
+  .option('--json', 'one JSON object per line')
+  .option('--db <location>', 'database (ROSTER_DB)')
+  .action(async (o) => (await import('./deliveries.js')).deliveries(o));
 const user = program.command('user').description('users: sign-in passwords');
 user
   .command('password <id>')

@@ -47,7 +47,7 @@ export function queryValue(request: FastifyRequest, key: string): string | undef
   return typeof v === 'string' ? v : undefined;
 }
 
-function bodyObject(request: FastifyRequest): Record<string, unknown> {
+export function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }

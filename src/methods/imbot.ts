@@ -14,6 +14,9 @@ import { runCommand } from '../directory/commands/run.js';
 import { listBots } from '../store/bots.js';
 import { requireAdmin } from './access.js';
 import { commandEnv } from './command-env.js';
+import { bindBotDelete } from '../events/bindings.js';
+import { handlerUrlProblem } from '../events/handler-url.js';
+import { clock } from '../clock.js';
 
 /** imbot.register's TYPE letters and the bot types upstream's bot_data reports for them. */
 export const BOT_TYPES: Readonly<Record<string, string>> = { B: 'bot', H: 'human', N: 'network', O: 'openline', S: 'supervisor' };
@@ -118,15 +121,22 @@ export const imbotMethods: MethodDefinition[] = [
     differences: [
       'Administrators only; upstream lets any user of an application with the imbot scope register bots.',
       'A CODE already registered is ERROR_ARGUMENT; upstream hands the same application its existing bot id.',
-      'EVENT_* handlers are optional, checked to be http(s) URLs and never called: Roster sends no events.',
+      'EVENT_* handlers are optional and checked to be http(s) URLs; of them only EVENT_BOT_DELETE (or EVENT_HANDLER) is called, with ONIMBOTDELETE, when an OAuth application registers the bot. Roster sends no message events.',
       'PROPERTIES[PERSONAL_PHOTO] is an absolute http(s) URL, not a base64 image.',
       'Errors are ERROR_ARGUMENT naming the parameter, with upstream\'s code (CODE_ERROR, NAME_ERROR) at the start of the description.',
     ],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'register bots');
       const input = readBotInput(p);
-      const id = await runCommand(commandEnv(ctx), (tx) =>
-        registerBot(tx, {
+      const app = ctx.caller.credential.kind === 'oauth' ? ctx.caller.credential.application : undefined;
+      // the registering application owns the bot: ONIMBOTDELETE goes to its EVENT_BOT_DELETE handler
+      if (app && !input.appId) input.appId = app.clientId;
+      const onDelete = app ? (text(p, 'EVENT_BOT_DELETE', 1024) || text(p, 'EVENT_HANDLER', 1024) || '') : '';
+      const handlerProblem = onDelete ? handlerUrlProblem(onDelete, ctx.app.config.eventHosts) : null;
+      if (handlerProblem) throw argumentError('EVENT_BOT_DELETE', `EVENT_BOT_DELETE: ${handlerProblem}`);
+      const now = clock.unix();
+      const id = await runCommand(commandEnv(ctx), async (tx) => {
+        const botId = await registerBot(tx, {
           user: {
             email: input.email,
             active: 1,
@@ -141,8 +151,10 @@ export const imbotMethods: MethodDefinition[] = [
             color: input.color,
           },
           bot: { code: input.code, type: input.type, app_id: input.appId, openline: input.openline ? 1 : 0, hidden: 0 },
-        }),
-      );
+        });
+        if (app && onDelete) await bindBotDelete(tx.db, app.id, onDelete, ctx.caller.user.id, now);
+        return botId;
+      });
       return { result: id };
     },
   },

@@ -1,5 +1,7 @@
 import { MethodRegistry } from '../rest/registry.js';
 import { departmentWriteMethods } from './department-write.js';
+import { eventOfflineMethods } from './event-offline.js';
+import { eventMethods } from './events.js';
 import { imDepartmentMethods } from './im-department.js';
 import { imSearchMethods } from './im-search.js';
 import { imStatusMethods } from './im-status.js';
@@ -27,5 +29,7 @@ export function createRegistry(): MethodRegistry {
     ...userReadMethods,
     ...departmentReadMethods,
     ...imbotMethods,
+    ...eventMethods,
+    ...eventOfflineMethods,
   ]);
 }

@@ -33,6 +33,8 @@ export interface App {
   authenticateToken?: (token: string) => Promise<Caller>;
   /** request and operating-time limits, checked by the dispatcher; absent means unlimited */
   limits?: Limits;
+  /** the event delivery worker: `wake()` after a write makes it look for work at once */
+  events?: { wake(): void };
   /** the change feed: every committed change, in order, from any process (src/directory/feed.ts) */
   feed?: ChangeFeed;
   /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */

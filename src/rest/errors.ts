@@ -21,6 +21,7 @@ export const ERRORS = {
   ERROR_ARGUMENT: { status: 400, message: 'Invalid argument' },
   ERROR_CORE: { status: 400, message: 'Error' },
   NOT_FOUND: { status: 404, message: 'Not found' },
+  ERROR_EVENT_NOT_FOUND: { status: 400, message: 'Event not found' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
   ANSWER_TOO_LARGE: { status: 413, message: 'The answer would be larger than the server sends at once: ask for less per request' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The URL and headers are too large: send long parameter lists in a POST body' },

@@ -219,3 +219,8 @@ export function findAccessToken(db: Db, hash: string) {
     .where('t.access_hash', '=', hash)
     .executeTakeFirst();
 }
+
+/** Revokes every token of the application (uninstall): they stop working at once. */
+export async function revokeApplicationTokens(db: Db, appId: number, now = nowUnix()): Promise<void> {
+  await oauthDb(db).updateTable('oauth_tokens').set({ revoked_at: now }).where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
+}

@@ -4,6 +4,7 @@ import * as oauth from './002-oauth.js';
 import * as changes from './003-changes.js';
 import * as oauthFamilies from './004-oauth-families.js';
 import * as constraints from './005-constraints.js';
+import * as events from './006-events.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -38,6 +39,7 @@ const steps: Record<string, Step> = {
   '003-changes': changes,
   '004-oauth-families': oauthFamilies,
   '005-constraints': constraints,
+  '006-events': events,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
