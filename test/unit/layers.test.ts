@@ -5,8 +5,8 @@
  * Layers, highest first (a module may import its own layer and any lower one):
  *   entry      src/app.ts, src/cli/          (wire everything together)
  *   http       src/http/                     (URL shapes, encoding, admin endpoints)
- *   methods    src/methods/, src/oauth/      (read parameters → run a command or a query → present; OAuth is a family of endpoints)
- *   rest       src/rest/                     (method registry, auth, limits, batch, error table)
+ *   methods    src/methods/, src/oauth/, src/events/  (read parameters → run a command or a query → present; OAuth is a family of endpoints; events deliver what the feed tells)
+ *   rest       src/rest/, src/control.ts     (method registry, auth, limits, batch, error table; journal, faults, metrics)
  *   directory  src/directory/, src/state/    (commands, rules, presenters; directory documents: import, export, validation)
  *   store      src/store/                    (Kysely queries, write transactions, migrations)
  *   base       src/clock.ts, src/config.ts, src/facts.ts
@@ -21,8 +21,8 @@ const LAYERS: [string, RegExp][] = [
   ['base', /^(clock|config|facts)\.ts$/],
   ['store', /^store\//],
   ['directory', /^(directory|state)\//],
-  ['rest', /^rest\//],
-  ['methods', /^(methods|oauth)\//],
+  ['rest', /^(rest\/|control\.ts$)/],
+  ['methods', /^(methods|oauth|events)\//],
   ['http', /^http\//],
   ['entry', /^(app\.ts|cli\/)/],
 ];
