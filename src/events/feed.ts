@@ -5,7 +5,8 @@
  * once, whichever instance does it.
  */
 import { clock } from '../clock.js';
-import type { Db } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { writeTransaction } from '../store/write.js';
 import { changesAfter, deleteEventApp, dropAppBindings, feedHasWork, lockCursor, setCursor } from '../store/events.js';
 import { fanOut, sendDueNotices } from './fan-out.js';
 import { raisedBy, type RaiseOptions } from './raise.js';
@@ -13,10 +14,11 @@ import { raisedBy, type RaiseOptions } from './raise.js';
 const BATCH = 200;
 
 /** Processes one batch of the feed; returns the number of changes read. */
-export async function pumpFeed(db: Db, options: RaiseOptions): Promise<number> {
+export async function pumpFeed(store: Store, options: RaiseOptions): Promise<number> {
   const now = clock.now();
-  if (!(await feedHasWork(db, now))) return 0;
-  return db.transaction().execute(async (trx) => {
+  if (!(await feedHasWork(store.db, now))) return 0;
+  // a write transaction like every other: it waits its turn (without blocking) while an import holds the file
+  return writeTransaction(store, async (trx) => {
     const cursor = await lockCursor(trx);
     const changes = await changesAfter(trx, cursor, BATCH);
     for (const change of changes) {

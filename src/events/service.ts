@@ -9,6 +9,7 @@ import { grantTokens, hostOf } from '../oauth/grants.js';
 import { memberId } from '../store/member.js';
 import { findApplicationById } from '../store/oauth.js';
 import { uncounted, type Store } from '../store/index.js';
+import { StoreBusyError, writeTransaction } from '../store/write.js';
 import { claimDeliveries, ensureEventApp, findEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
 import { findUser } from '../store/users.js';
 import { pumpFeed } from './feed.js';
@@ -77,7 +78,8 @@ export class EventService {
       try {
         await uncounted.run(true, () => this.tick());
       } catch (error) {
-        if (!this.stopped) this.deps.log.error({ err: error }, 'event delivery failed');
+        // a busy directory (an import holds it) only delays delivery: the next round tries again
+        if (!this.stopped && !(error instanceof StoreBusyError)) this.deps.log.error({ err: error }, 'event delivery failed');
       }
     } while (this.again && !this.stopped);
   }
@@ -87,13 +89,13 @@ export class EventService {
     const { store, config } = this.deps;
     if (clock.now() - this.prunedAt > PRUNE_EVERY_MS) {
       this.prunedAt = clock.now();
-      await pruneDeliveries(store.db, this.prunedAt - LOG_KEEP_MS);
+      await writeTransaction(store, (trx) => pruneDeliveries(trx, this.prunedAt - LOG_KEEP_MS));
     }
     const options = { eventsOnImport: config.eventsOnImport, timeZone: config.timezone };
-    while ((await pumpFeed(store.db, options)) > 0 && !this.stopped);
+    while ((await pumpFeed(store, options)) > 0 && !this.stopped);
     const timeoutMs = Math.round(config.eventTimeout * 1000);
     while (!this.stopped) {
-      const claimed = await claimDeliveries(store.db, store.dialect, clock.now(), timeoutMs + LEASE_MARGIN_MS, CLAIM_BATCH);
+      const claimed = await writeTransaction(store, (trx) => claimDeliveries(trx, store.dialect, clock.now(), timeoutMs + LEASE_MARGIN_MS, CLAIM_BATCH));
       if (claimed.length === 0) break;
       await Promise.all(claimed.map((row) => this.deliver(row, timeoutMs)));
     }
@@ -101,7 +103,6 @@ export class EventService {
 
   private async deliver(row: OutboxRow, timeoutMs: number): Promise<void> {
     const { store, config } = this.deps;
-    const db = store.db;
     let outcome: SendOutcome;
     let logged = '';
     const problem = handlerUrlProblem(row.handler, config.eventHosts);
@@ -116,24 +117,26 @@ export class EventService {
         outcome = { ok: false, httpStatus: null, response: '', error: (error as Error).message, durationMs: 0 };
       }
     }
-    await insertAttempt(db, {
-      delivery_id: row.id,
-      event: row.event,
-      handler: row.handler,
-      attempt: row.attempts,
-      at: clock.now(),
-      body: logged,
-      status: outcome.ok ? 'ok' : 'failed',
-      http_status: outcome.httpStatus,
-      response: outcome.response,
-      error: outcome.error,
-      duration_ms: Math.round(outcome.durationMs),
+    await writeTransaction(store, async (trx) => {
+      await insertAttempt(trx, {
+        delivery_id: row.id,
+        event: row.event,
+        handler: row.handler,
+        attempt: row.attempts,
+        at: clock.now(),
+        body: logged,
+        status: outcome.ok ? 'ok' : 'failed',
+        http_status: outcome.httpStatus,
+        response: outcome.response,
+        error: outcome.error,
+        duration_ms: Math.round(outcome.durationMs),
+      });
+      if (outcome.ok) await finishDelivery(trx, row.id, { status: 'done' });
+      else if (row.attempts <= config.eventRetries) {
+        const wait = Math.min(RETRY_BASE_MS * 2 ** (row.attempts - 1), MAX_BACKOFF_MS);
+        await finishDelivery(trx, row.id, { status: 'pending', next_at: clock.now() + wait });
+      } else await finishDelivery(trx, row.id, { status: 'failed' });
     });
-    if (outcome.ok) await finishDelivery(db, row.id, { status: 'done' });
-    else if (row.attempts <= config.eventRetries) {
-      const wait = Math.min(RETRY_BASE_MS * 2 ** (row.attempts - 1), MAX_BACKOFF_MS);
-      await finishDelivery(db, row.id, { status: 'pending', next_at: clock.now() + wait });
-    } else await finishDelivery(db, row.id, { status: 'failed' });
   }
 
   /** The fields a handler receives, with a fresh access token minted now. */
@@ -158,7 +161,7 @@ export class EventService {
     if (row.app_id === null) throw new Error('the delivery has no application');
     const app = await findApplicationById(db, row.app_id);
     if (!app) throw new Error('the application was deleted');
-    const { application_token } = (await findEventApp(db, app.id)) ?? (await ensureEventApp(db, app.id, clock.unix()));
+    const { application_token } = (await findEventApp(db, app.id)) ?? (await writeTransaction(this.deps.store, (trx) => ensureEventApp(trx, app.id, clock.unix())));
     if (row.auth_mode === 'app-bare') {
       return { domain: portal.domain, server_endpoint: portal.endpoint, client_endpoint: portal.endpoint, member_id: portal.member, application_token };
     }
@@ -167,7 +170,7 @@ export class EventService {
       // no user behind the change (CLI, import, system): upstream sends no tokens then
       return { scope: app.scope, domain: portal.domain, server_endpoint: portal.endpoint, status: 'L', client_endpoint: portal.endpoint, member_id: portal.member, application_token };
     }
-    const grant = await grantTokens(db, app, user.id, base);
+    const grant = await writeTransaction(this.deps.store, (trx) => grantTokens(trx, app, user.id, base));
     return {
       access_token: grant.access_token,
       expires_in: grant.expires_in,

@@ -121,3 +121,8 @@ export async function findUserByLogin(db: Db, login: string): Promise<UserRow | 
 export async function findSignInUser(db: Db, login: string): Promise<UserRow | undefined> {
   return (await findUserByLogin(db, login)) ?? db.selectFrom('users').selectAll().where('email_key', '=', login.toLowerCase()).executeTakeFirst();
 }
+
+/** Every user id, ascending: what an import compares the new directory with. */
+export async function allUserIds(db: Db): Promise<number[]> {
+  return (await db.selectFrom('users').select('id').orderBy('id').execute()).map((r) => r.id);
+}

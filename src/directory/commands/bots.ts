@@ -44,5 +44,5 @@ export async function unregisterBot(tx: Tx, id: number): Promise<void> {
   const bot = await findBot(tx.db, id);
   if (!bot) throw new RuleError('not_found', 'BOT_ID', `BOT_ID ${id} is not a registered bot`);
   await deleteBot(tx.db, id);
-  await tx.changed({ kind: 'bot.unregistered', entity: id, fields: { code: bot.code } });
+  await tx.changed({ kind: 'bot.unregistered', entity: id, fields: { code: bot.code, app_id: bot.app_id } });
 }

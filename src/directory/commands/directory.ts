@@ -11,6 +11,7 @@ import { emptyDirectory, type FullDirectory } from '../../store/directory-format
 import { clearDirectory, insertFullDirectory, readDirectory, restartSqliteSequences, sqliteBulkSettings, type Progress, type WriteCounts } from '../../store/directory-io.js';
 import { validateDirectory, type Problem, type ValidationResult } from '../../state/validate.js';
 import { syncIdSequences } from '../../store/migrations/index.js';
+import { allUserIds } from '../../store/users.js';
 import { credentialHolders, deleteAllWebhooks, revokeCredentialsOf } from '../../store/webhooks.js';
 import { clock } from '../../clock.js';
 import { emailKey } from '../../facts.js';
@@ -53,6 +54,9 @@ export async function replaceTables(tx: Tx, dir: FullDirectory, kind: 'directory
   const next = new Map(dir.users.map((u) => [u.id, emailKey(u.email, u.bot?.code)]));
   const stale = [...holders].filter(([id, key]) => next.get(id) !== key).map(([id]) => id).sort((a, b) => a - b);
   const { webhooks, tokens } = await revokeCredentialsOf(tx.db, stale);
+  const before = new Set(await allUserIds(tx.db));
+  // events (ONUSERADD with --events-on-import) need to know who is new
+  const added = dir.users.filter((u) => !before.has(u.id) && u.active).map((u) => u.id);
   progress?.('clear', 0, 1);
   await clearDirectory(tx.db);
   progress?.('clear', 1, 1);
@@ -62,7 +66,7 @@ export async function replaceTables(tx: Tx, dir: FullDirectory, kind: 'directory
   await syncIdSequences(tx.db as never, tx.dialect);
   const revoked = { webhooks, tokens, users: stale };
   await tx.changed(
-    { kind, entity: null, fields: { departments: counts.departments, users: counts.users, groups: counts.groups, revoked_users: stale } },
+    { kind, entity: null, fields: { departments: counts.departments, users: counts.users, groups: counts.groups, revoked_users: stale, users_added: added } },
     ...webhooks.map((id) => ({ kind: 'webhook.revoked' as const, entity: id, fields: { reason: kind } })),
   );
   return { counts, revoked };
