@@ -10,7 +10,7 @@ import { memberId } from '../store/member.js';
 import { findApplicationById } from '../store/oauth.js';
 import { uncounted, type Store } from '../store/index.js';
 import { StoreBusyError, writeTransaction } from '../store/write.js';
-import { claimDeliveries, ensureEventApp, findEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
+import { claimDeliveries, deliveriesDue, ensureEventApp, findEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
 import { findUser } from '../store/users.js';
 import { pumpFeed } from './feed.js';
 import { encodeForm, redactedForm } from './form.js';
@@ -94,7 +94,7 @@ export class EventService {
     const options = { eventsOnImport: config.eventsOnImport, timeZone: config.timezone };
     while ((await pumpFeed(store, options)) > 0 && !this.stopped);
     const timeoutMs = Math.round(config.eventTimeout * 1000);
-    while (!this.stopped) {
+    while (!this.stopped && (await deliveriesDue(store.db, clock.now()))) {
       const claimed = await writeTransaction(store, (trx) => claimDeliveries(trx, store.dialect, clock.now(), timeoutMs + LEASE_MARGIN_MS, CLAIM_BATCH));
       if (claimed.length === 0) break;
       await Promise.all(claimed.map((row) => this.deliver(row, timeoutMs)));

@@ -210,15 +210,23 @@ export async function insertDeliveries(db: Db, rows: NewDelivery[]): Promise<voi
  * ran out was claimed by a process that died: it is claimed again. One statement on both
  * engines; on PostgreSQL rows another instance is claiming are skipped, not waited for.
  */
-export async function claimDeliveries(db: Db, dialect: Dialect, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
-  const edb = eventsDb(db);
-  const due = (eb: ExpressionBuilder<Database & EventTables, 'event_outbox'>) =>
+/** Whether any delivery is due: a read, so that an idle poll takes no write lock. */
+export async function deliveriesDue(db: Db, now: number): Promise<boolean> {
+  const row = await eventsDb(db).selectFrom('event_outbox').select('id').where(dueAt(now)).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+function dueAt(now: number) {
+  return (eb: ExpressionBuilder<Database & EventTables, 'event_outbox'>) =>
     eb.or([
       eb.and([eb('event_outbox.status', '=', 'pending'), eb('event_outbox.next_at', '<=', now)]),
       eb.and([eb('event_outbox.status', '=', 'sending'), eb('event_outbox.lease_until', '<', now)]),
     ]);
-  // a read first: an idle poll takes no write lock
-  if (!(await edb.selectFrom('event_outbox').select('id').where(due).limit(1).executeTakeFirst())) return [];
+}
+
+export async function claimDeliveries(db: Db, dialect: Dialect, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const edb = eventsDb(db);
+  const due = dueAt(now);
   let candidates = edb
     .selectFrom('event_outbox')
     .select('event_outbox.id')

@@ -50,7 +50,6 @@ export function isPostgresUrl(location: string): boolean {
  */
 export async function openStore(location: string): Promise<Store> {
   let queries = 0;
-  const uncounted = new AsyncLocalStorage<true>();
   const log = (event: LogEvent) => {
     if (event.level === 'query' && !uncounted.getStore()) queries++;
   };

@@ -14,6 +14,7 @@ import { SCOPES } from '../../src/rest/scopes.js';
 import { readDirectoryFile, replaceDirectory, type DirectoryFile } from '../../src/state/directory-file.js';
 import type { Db } from '../../src/store/index.js';
 import { createWebhook } from '../../src/store/webhooks.js';
+import { writeTransaction } from '../../src/store/write.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -121,7 +122,7 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
   }
   const roster = started;
   const hook = async (userId: number, scopes: string[] = [...SCOPES]) => {
-    const { secret } = await createWebhook(roster.store.db, { userId, scopes, title: 'test' });
+    const { secret } = await writeTransaction(roster.store, (trx) => createWebhook(trx, { userId, scopes, title: 'test' }));
     return `${url}/rest/${userId}/${secret}/`;
   };
   const admin = await hook(1);
