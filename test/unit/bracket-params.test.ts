@@ -10,7 +10,7 @@ const decode = (text: string) => decodeForm(text, LIMITS);
 /** The smallest of three runs: a ratio of best cases is what a noisy machine can still compare. */
 function best(work: () => void): number {
   let min = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 7; i++) {
     const t = performance.now();
     work();
     min = Math.min(min, performance.now() - t);
@@ -99,8 +99,8 @@ describe('PHP bracket parameters', () => {
       const [small, large] = [body(20000), body(80000)];
       decode(small);
       const ratio = best(() => decode(large)) / best(() => decode(small));
-      // linear is about 4; the quadratic merging of qs gave 16 and more
-      assert.ok(ratio < 9, `${pair}: ${ratio.toFixed(1)}`);
+      // linear is about 4 (a loaded machine and the collector stretch it to 11 seen); the quadratic merging of qs gave 16 and more
+      assert.ok(ratio < 14, `${pair}: ${ratio.toFixed(1)}`);
     }
   });
 });
