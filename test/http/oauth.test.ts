@@ -11,6 +11,7 @@ import { oauthDb } from '../../src/store/oauth-schema.js';
 import { createApplication, deleteApplication } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
+import { REDIS_URL, redisReachable } from '../helpers/redis.js';
 
 const PASSWORD = 'correct horse battery';
 const REDIRECT = 'http://127.0.0.1:9/callback?keep=1';
@@ -448,20 +449,6 @@ describe('OAuth sign-in throttling', () => {
     assert.equal((await signIn(r, client, { login })).res.status, 302);
   });
 });
-
-const REDIS_URL = process.env.ROSTER_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
