@@ -34,7 +34,12 @@ export async function startClientRoster(options: StartOptions = {}): Promise<Cli
     const httpsReplies: ClientRoster['httpsReplies'] = [];
     https.server.on('request', (req, res) => {
       const method = (req.url ?? '').split('?')[0]!.split('/').filter(Boolean).pop() ?? '';
-      res.on('finish', () => httpsReplies.push({ method, status: res.statusCode }));
+      // recorded as the head is written, before any byte can reach the client ('finish' may come after the client read the answer)
+      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+      res.writeHead = ((...args: unknown[]) => {
+        httpsReplies.push({ method, status: args[0] as number });
+        return writeHead(...args);
+      }) as typeof res.writeHead;
     });
     return {
       ...r,
