@@ -3,31 +3,21 @@
  * no write lost, no 500, no "database is locked"; rules that span rows hold under concurrency.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { throwawayDatabase } from '../helpers/postgres.js';
 import { engines, PG_URL } from '../helpers/roster.js';
 import { DEMO_SEED } from '../../src/state/directory.js';
 import { openStore } from '../../src/store/index.js';
 import { createWebhook } from '../../src/store/webhooks.js';
 import { SCOPES } from '../../src/rest/scopes.js';
+import { ROSTER_BIN, runRoster as cli } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/roster.js');
+const BIN = ROSTER_BIN;
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** `roster serve` on a free port; resolves with its URL. */
 function serve(db: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {

@@ -4,31 +4,21 @@
  * SIGKILL after commits and before their deliveries, which delivers each of them once on restart.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { appendChanges } from '../../src/store/changes.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { writeTransaction } from '../../src/store/write.js';
 import { startHandler, type HandlerServer } from '../helpers/handlers.js';
 import { engines, PG_URL } from '../helpers/roster.js';
+import { ROSTER_BIN, runRoster as roster } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/roster.js');
+const BIN = ROSTER_BIN;
 
-async function roster(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function serve(db: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--event-timeout', '1', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });

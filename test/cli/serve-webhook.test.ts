@@ -1,26 +1,16 @@
 /** The `roster` command as a newcomer runs it: serve --demo, then webhooks managed beside the running server. */
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { engines, PG_URL } from '../helpers/roster.js';
+import { ROSTER_BIN, runRoster as roster } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/roster.js');
+const BIN = ROSTER_BIN;
 
-async function roster(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** Starts `roster serve` and resolves once it printed its webhook (or its hint). */
 function serve(args: string[]): Promise<{ output: string; stop: () => Promise<void> }> {
