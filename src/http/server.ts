@@ -22,6 +22,7 @@ const COMMON_HEADERS = {
 
 /** A hook for modules (OAuth pages, admin endpoints) that add their own routes. */
 import type { RouteInstaller } from '../rest/context.js';
+import { baseUrlOf } from '../rest/base-url.js';
 
 export type { RouteInstaller };
 
@@ -173,12 +174,6 @@ function safePath(url: string): string {
   return splitUrl(url)[0].split('/').slice(0, 3).join('/').slice(0, 100);
 }
 
-function baseUrlOf(app: App, request: FastifyRequest): string {
-  if (app.config.publicUrl) return app.config.publicUrl.replace(/\/+$/, '');
-  const host = request.headers.host ?? '';
-  const safeHost = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : `${app.config.host}:${app.config.port}`;
-  return `${request.protocol}://${safeHost}`;
-}
 
 function sendError(reply: FastifyReply, error: RestError, requestId: string) {
   const body = error.code === 'INTERNAL_SERVER_ERROR' ? { ...error.toWire(), error_description: `Internal server error (request ${requestId})` } : error.toWire();

@@ -24,6 +24,7 @@ import { CODE_SECONDS, isTokenShaped, newToken } from '../store/oauth-tokens.js'
 import { writeTransaction } from '../store/write.js';
 import { reserveSignIn } from './throttle.js';
 import { clock } from '../clock.js';
+import { baseUrlOf } from '../rest/base-url.js';
 
 const CSRF_COOKIE = 'roster_oauth_csrf';
 const MAX_STATE = 2048;
@@ -53,12 +54,6 @@ function str(params: Params, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function baseUrlOf(app: App, request: FastifyRequest): string {
-  if (app.config.publicUrl) return app.config.publicUrl.replace(/\/+$/, '');
-  const host = request.headers.host ?? '';
-  const safeHost = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : `${app.config.host}:${app.config.port}`;
-  return `${request.protocol}://${safeHost}`;
-}
 
 function cookie(request: FastifyRequest, name: string): string {
   for (const part of (request.headers.cookie ?? '').split(';')) {
