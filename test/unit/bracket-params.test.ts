@@ -93,14 +93,14 @@ describe('PHP bracket parameters', () => {
     );
   });
 
-  it('costs time linear in the size: four times the pairs, about four times the time', () => {
+  it('costs time linear in the size: sixteen times the pairs, about sixteen times the time', () => {
     for (const pair of ['a[]=1', 'a=1', 'a[i]=1', 'ID[i][x]=1']) {
       const body = (n: number) => Array.from({ length: n }, (_, i) => pair.replace('i', String(i))).join('&');
-      const [small, large] = [body(20000), body(80000)];
+      const [small, large] = [body(5000), body(80000)];
       decode(small);
       const ratio = best(() => decode(large)) / best(() => decode(small));
-      // linear is about 4 (a loaded machine and the collector stretch it to 11 seen); the quadratic merging of qs gave 16 and more
-      assert.ok(ratio < 14, `${pair}: ${ratio.toFixed(1)}`);
+      // linear is about 16 (a loaded machine and the collector stretch it, up to 3.5 times seen); the quadratic merging of qs gives 256 and more
+      assert.ok(ratio < 64, `${pair}: ${ratio.toFixed(1)}`);
     }
   });
 });
