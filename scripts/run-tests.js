@@ -15,9 +15,12 @@ function find(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : find('test').sort();
+// A test that hangs fails after ten minutes with its name, instead of holding the run until CI's
+// own limit kills it without saying where.
+const timeout = process.env.ROSTER_TEST_TIMEOUT ?? 600_000;
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.ROSTER_TEST_CONCURRENCY ?? 3}`, ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.ROSTER_TEST_CONCURRENCY ?? 3}`, `--test-timeout=${timeout}`, ...files],
   { stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
