@@ -6,13 +6,14 @@
  * PostgreSQL server URL when one answers (ROSTER_BENCH_PG, else ROSTER_TEST_PG, else
  * postgres://postgres@127.0.0.1:5432/test) and returns the Markdown of its section.
  */
+import { cliStartBenchmark } from './cli-start.js';
 import { hardeningBenchmark } from './hardening.js';
 import { httpBenchmark } from './http-load.js';
 import { importBenchmark, resetBenchmark } from './import.js';
 import { postgresReachable } from '../test/helpers/postgres.js';
 import { updateDocument, type Benchmark } from './lib.js';
 
-const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark, hardeningBenchmark];
+const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark, hardeningBenchmark, cliStartBenchmark];
 
 const args = process.argv.slice(2);
 const writeDoc = !args.includes('--no-doc');

@@ -1,6 +1,34 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so there is no build step between a clone and a server.
-import { register } from 'tsx/esm/api';
+// Runs the JavaScript that `npm install` compiled into dist/ (the prepare script) when it is newer
+// than every source file: starting that way takes a fraction of compiling TypeScript on each run.
+// After an edit, a pull or without a build, the TypeScript sources run through tsx instead, so the
+// command never runs code older than its sources.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function builtAt() {
+  try {
+    return statSync(`${root}dist/.built`).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+if (builtAt() >= newestSource(`${root}src`)) {
+  await import('../dist/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { ConfigError } from '../config.js';
-import { CliError } from './common.js';
 
 // Commands load their modules on use: `roster webhook list` need not load the HTTP server.
 const serve = async (o: object) => (await import('./serve.js')).serve(o);
@@ -217,6 +215,8 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // loaded only now: `roster --help` must not pay for the configuration schema and the store
+  const [{ CliError }, { ConfigError }] = await Promise.all([import('./common.js'), import('../config.js')]);
   if (error instanceof CliError || error instanceof ConfigError) {
     console.error(`roster: ${error.message}`);
     process.exit(2);
