@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type LogEvent, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, PostgresIntrospector, sql, SqliteDialect, type DatabaseIntrospector, type LogEvent, type SqliteDatabase, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, syncIdSequences, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -95,7 +95,7 @@ export async function openStore(location: string): Promise<Store> {
     // process. The query in flight fails on its own, and the pool replaces the connection.
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    db = new Kysely<Database>({ dialect: new SearchPathDialect({ pool }), log });
   } else {
     dialect = 'sqlite';
     const file = location === ':memory:' ? ':memory:' : resolve(location);
@@ -155,3 +155,22 @@ function withStatementCache(database: SQLite.Database, size = 500): SqliteDataba
 }
 
 export { StoreBusyError, UniqueViolation, writeTransaction } from './write.js';
+
+/**
+ * Kysely's migrator asks whether its tables exist by listing every table of every schema, with
+ * has_schema_privilege() on each schema's name: a schema that another client drops meanwhile
+ * fails the whole start with "schema does not exist" (seen with test suites sharing a database).
+ * Roster's tables live in its search path, so only that is listed.
+ */
+class SearchPathDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const introspector = new PostgresIntrospector(db);
+    introspector.getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; schema: string }>`
+        select tablename as name, schemaname as schema from pg_catalog.pg_tables
+        where schemaname = any(current_schemas(false))`.execute(db);
+      return rows.map((row) => ({ ...row, isView: false, columns: [] }));
+    };
+    return introspector;
+  }
+}
