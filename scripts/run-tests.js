@@ -15,9 +15,9 @@ function find(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : find('test').sort();
-// A test that hangs fails after ten minutes with its name, instead of holding the run until CI's
+// A test that hangs fails after fifteen minutes with its name, instead of holding the run until CI's
 // own limit kills it without saying where.
-const timeout = process.env.ROSTER_TEST_TIMEOUT ?? 600_000;
+const timeout = process.env.ROSTER_TEST_TIMEOUT ?? 900_000;
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.ROSTER_TEST_CONCURRENCY ?? 3}`, `--test-timeout=${timeout}`, ...files],

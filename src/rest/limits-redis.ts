@@ -111,6 +111,8 @@ export class RedisBackend implements LimitBackend {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      // nor while a connected Redis does not answer (stalled, or a wrong service on its port)
+      commandTimeout: 2000,
       enableAutoPipelining: true,
     }) as LimitsRedis;
     let reported = 0;

@@ -8,19 +8,18 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { clock } from '../../src/clock.js';
 import { ConfigError } from '../../src/config.js';
 import { addReadinessCheck } from '../../src/control.js';
 import { grantTokens } from '../../src/oauth/grants.js';
 import { memberId } from '../../src/store/member.js';
 import { createApplication, createCode, findApplication } from '../../src/store/oauth.js';
-import { REDIS_URL, redisReachable } from '../helpers/redis.js';
+import { REDIS_URL, redisReachable, testRedis } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const TOKEN = 'admin-token-for-control-tests';
 async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis();
   try {
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createRoster, type Roster } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import { memberId } from '../../src/store/member.js';
 import { grantTokens } from '../../src/oauth/grants.js';
 import { createApplication, findApplication } from '../../src/store/oauth.js';
-import { REDIS_URL, redisReachable } from '../helpers/redis.js';
+import { REDIS_URL, redisReachable, testRedis } from '../helpers/redis.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 
 const LIMITED = { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' };
@@ -170,7 +170,7 @@ for (const engine of redisUp ? engines : []) {
       // a second instance on the same directory and the same Redis
       second = await createRoster(testConfig({ ...r.roster.app.config, port: 0 }));
       secondUrl = await second.listen();
-      redis = new Redis(REDIS_URL);
+      redis = testRedis();
       prefix = `roster:${await memberId(r.roster.store.db)}:`;
     });
     after(async () => {

@@ -4,14 +4,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { memberId } from '../../src/store/member.js';
 import { hashPassword } from '../../src/oauth/passwords.js';
 import { oauthDb } from '../../src/store/oauth-schema.js';
 import { createApplication, deleteApplication } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
-import { REDIS_URL, redisReachable } from '../helpers/redis.js';
+import { REDIS_URL, redisReachable, testRedis } from '../helpers/redis.js';
 
 const PASSWORD = 'correct horse battery';
 const REDIRECT = 'http://127.0.0.1:9/callback?keep=1';
@@ -474,7 +473,7 @@ for (const store of counterStores) {
     });
     after(async () => {
       if (store.redis) {
-        const redis = new Redis(store.redis);
+        const redis = testRedis(store.redis);
         const keys = await redis.keys(`roster:${await memberId(r.roster.store.db)}:*`);
         if (keys.length) await redis.del(...keys);
         redis.disconnect();
@@ -516,7 +515,7 @@ for (const store of counterStores) {
         assert.equal((await signIn(fresh, app)).res.status, 429, 'this address used up its failures');
       } finally {
         if (store.redis) {
-          const redis = new Redis(store.redis);
+          const redis = testRedis(store.redis);
           const keys = await redis.keys(`roster:${await memberId(fresh.roster.store.db)}:*`);
           if (keys.length) await redis.del(...keys);
           redis.disconnect();
