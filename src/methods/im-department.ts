@@ -6,7 +6,7 @@ import type { CallContext } from '../rest/context.js';
 import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
-import { activeMembers, allDepartments, type DepartmentRow } from '../store/departments.js';
+import { activeMembers, allDepartments, someActiveMemberIds, type DepartmentRow } from '../store/departments.js';
 import { requireIntranet } from './access.js';
 import { imUsersById } from './im-user.js';
 
@@ -122,6 +122,13 @@ export const imDepartmentMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const found = await existing(ctx, departmentIds(ctx, p));
+      if (isYes(p.USER_DATA)) {
+        // the budget first, on at most one id more than it allows: 500 departments' 20,000
+        // memberships were read (hundreds of ms of event loop) only to be refused afterwards
+        const allowed = ctx.budget.allowance;
+        const some = await someActiveMemberIds(ctx.app.store.db, found.map((d) => d.id), allowed + 1);
+        if (some.length > allowed) ctx.budget.checkUsers(some.length, true);
+      }
       const members = new Map<number, number[]>(found.map((d) => [d.id, []]));
       for (const m of await activeMembers(ctx.app.store.db, [...members.keys()])) members.get(m.department_id)?.push(m.user_id);
       if (!isYes(p.USER_DATA)) return { result: WireMap.from(members) };
