@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
+import { generateCompany } from '../../src/state/generate.js';
+import { activeMembers } from '../../src/store/departments.js';
 import { engines, startRoster, toQuery, type TestRoster } from '../helpers/roster.js';
 
 const DEAD_HOOK = '/rest/1/nosuchsecret/server.time';
@@ -134,6 +136,28 @@ for (const engine of engines) {
         assert.equal(e.error, 'ANSWER_TOO_LARGE');
         assert.match(e.error_description, /more than 100 user objects in all/);
       }
+    });
+  });
+}
+
+for (const engine of engines) {
+  describe(`im.department.employees.get reads 50 departments per statement [${engine}]`, () => {
+    let r: TestRoster;
+    before(async () => {
+      r = await startRoster({ engine, seed: generateCompany({ users: 600, departments: 130, seed: 9 }) });
+    });
+    after(() => r.close());
+
+    it('answers over 130 departments exactly what one statement over all of them reads, in request order', async () => {
+      const ids = Array.from({ length: 130 }, (_, i) => 130 - i);
+      const res = await r.call('im.department.employees.get', { ID: ids });
+      assert.equal(res.status, 200);
+      const expected = new Map<number, number[]>(ids.map((id) => [id, []]));
+      for (const m of await activeMembers(r.roster.store.db, ids)) expected.get(m.department_id)!.push(m.user_id);
+      // the text, not the parsed object: the keys keep request order on the wire
+      const result = [...expected].map(([id, list]) => `"${id}":${JSON.stringify(list)}`).join(',');
+      assert.ok(res.text.startsWith(`{"result":{${result}},`), res.text.slice(0, 200));
+      assert.ok([...expected.values()].flat().length > 400, 'most of the 600 users are members');
     });
   });
 }
