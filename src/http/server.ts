@@ -204,8 +204,8 @@ const FRAMEWORK_TEXTS: Record<string, string> = {
   FST_ERR_ASYNC_CONSTRAINT: 'Malformed HTTP request',
 };
 
-/** How much of a multipart body busboy parses at a time: about 250 short fields, a few milliseconds. */
-const MULTIPART_SLICE = 16 * 1024;
+/** How much of a multipart body busboy parses at a time: about 120 short fields, a few milliseconds. */
+const MULTIPART_SLICE = 8 * 1024;
 
 /** The admin and control routes (/_roster/...): their JSON bodies are not REST parameters. */
 function isAdminPath(url: string): boolean {
