@@ -7,8 +7,8 @@ import type { App } from '../rest/context.js';
 import { dispatch } from '../rest/dispatcher.js';
 import { RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
-import { buildParams, tooManyParams } from '../rest/bracket-params.js';
-import { checkShape, decodeLimits, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
+import { buildParamsYielding, tooManyParams } from '../rest/bracket-params.js';
+import { checkShape, decodeLimits, parseFormBody, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
 import type { Config } from '../config.js';
 import { routeRestPath } from './route.js';
 import { answerTooLarge, toJson } from './json.js';
@@ -204,11 +204,22 @@ const FRAMEWORK_TEXTS: Record<string, string> = {
   FST_ERR_ASYNC_CONSTRAINT: 'Malformed HTTP request',
 };
 
+/** How much of a multipart body busboy parses at a time: about 120 short fields, a few milliseconds. */
+const MULTIPART_SLICE = 8 * 1024;
+
+/** The admin and control routes (/_roster/...): their JSON bodies are not REST parameters. */
+function isAdminPath(url: string): boolean {
+  // the router ignores duplicate slashes, so must this
+  return /^\/+_roster\//.test(url);
+}
+
 function installBodyParsers(server: FastifyInstance, bodyLimit: number, limits: DecodeLimits) {
   server.removeAllContentTypeParsers();
-  const asJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const asJson = (request: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body as string));
+      // the shape is checked on the text, before JSON.parse, everywhere but the admin token's
+      // /_roster routes, whose imports are large documents read whole
+      done(null, parseJsonBody(body as string, isAdminPath(request.raw.url ?? '/') ? undefined : limits));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -231,9 +242,32 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number, limits: 
       return fail(new RestError('ERROR_ARGUMENT', 'Malformed multipart body'));
     }
     let received = 0;
+    // busboy parses what it is given in one go, and a socket read can hand it the whole body
+    // (15,000 fields held the event loop 300 ms): it gets slices, with the event loop served
+    // between them, and the socket waits meanwhile
+    let feeding = false;
+    let ended = false;
+    const feed = (chunk: Buffer, at: number) => {
+      if (failed) return;
+      const end = Math.min(at + MULTIPART_SLICE, chunk.length);
+      busboy.write(chunk.subarray(at, end));
+      if (end < chunk.length) return void setImmediate(feed, chunk, end);
+      feeding = false;
+      // a paused request still ends once its last chunk was handed out: the end waits for the feed
+      if (ended) busboy.end();
+      else setImmediate(() => failed || payload.resume());
+    };
     payload.on('data', (chunk: Buffer) => {
+      if (failed) return;
       received += chunk.length;
-      if (received > bodyLimit) fail(new RestError('PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimit} bytes`));
+      if (received > bodyLimit) return fail(new RestError('PAYLOAD_TOO_LARGE', `Request body is larger than ${bodyLimit} bytes`));
+      payload.pause();
+      feeding = true;
+      feed(chunk, 0);
+    });
+    payload.on('end', () => {
+      ended = true;
+      if (!feeding && !failed) busboy.end();
     });
     // field names and values arrive decoded: they go into the tree as they are
     busboy.on('field', (name: string, value: string) => pairs.push([name, value]));
@@ -241,21 +275,15 @@ function installBodyParsers(server: FastifyInstance, bodyLimit: number, limits: 
     busboy.on('file', (_name: string, file: NodeJS.ReadableStream) => file.resume()); // files carry no directory parameters
     busboy.on('finish', () => {
       if (failed) return;
-      try {
-        done(null, buildParams(pairs, limits));
-      } catch (error) {
-        fail(error as Error);
-      }
+      buildParamsYielding(pairs, limits).then((params) => done(null, params), fail);
     });
     busboy.on('error', () => fail(new RestError('ERROR_ARGUMENT', 'Malformed multipart body')));
-    payload.pipe(busboy);
   });
   // urlencoded forms, and any other body read as a query string, as upstream does
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseQueryString(body as string, limits));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    parseFormBody(body as string, limits).then(
+      (params) => done(null, params),
+      (error: Error) => done(error, undefined),
+    );
   });
 }

@@ -45,24 +45,41 @@ function decodeComponent(text: string): string {
   }
 }
 
-/** `a=1&b[]=2` as decoded [name, value] pairs; empty parts are skipped. */
-export function formPairs(text: string, limits: DecodeLimits): [string, string][] {
-  const pairs: [string, string][] = [];
+/** One `name=value` part of a form, decoded. */
+function splitPair(part: string): [string, string] {
+  // `a[b=c]=d`: the name ends at the first `]=`, as in qs
+  const bracketEquals = part.indexOf(']=');
+  const eq = bracketEquals >= 0 ? bracketEquals + 1 : part.indexOf('=');
+  return eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))];
+}
+
+/** The non-empty `&`-separated parts of a form, decoded, one at a time. */
+function* eachFormPair(text: string): Generator<[string, string]> {
   let from = 0;
   while (from <= text.length) {
     let to = text.indexOf('&', from);
     if (to < 0) to = text.length;
-    if (to > from) {
-      if (pairs.length >= limits.maxParams) throw tooManyParams(limits);
-      const part = text.slice(from, to);
-      // `a[b=c]=d`: the name ends at the first `]=`, as in qs
-      const bracketEquals = part.indexOf(']=');
-      const eq = bracketEquals >= 0 ? bracketEquals + 1 : part.indexOf('=');
-      pairs.push(eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))]);
-    }
+    if (to > from) yield splitPair(text.slice(from, to));
     from = to + 1;
   }
-  return pairs;
+}
+
+/** Throws `tooManyParams` when the form has more non-empty parts than the limit; decodes nothing. */
+function checkPairCount(text: string, limits: DecodeLimits): void {
+  let count = 0;
+  let from = 0;
+  while (from <= text.length) {
+    let to = text.indexOf('&', from);
+    if (to < 0) to = text.length;
+    if (to > from && ++count > limits.maxParams) throw tooManyParams(limits);
+    from = to + 1;
+  }
+}
+
+/** `a=1&b[]=2` as decoded [name, value] pairs; empty parts are skipped. */
+export function formPairs(text: string, limits: DecodeLimits): [string, string][] {
+  checkPairCount(text, limits);
+  return [...eachFormPair(text)];
 }
 
 /**
@@ -131,15 +148,19 @@ function assign(container: Container, slot: string, value: string): void {
   else write(container, slot, [existing, value]);
 }
 
-/** Decoded [name, value] pairs (form, query string, multipart fields) as one parameter tree. */
-export function buildParams(pairs: Iterable<[string, string]>, limits: DecodeLimits): Params {
-  const root: Record<string, unknown> = {};
-  let count = 0;
-  for (const [name, value] of pairs) {
-    if (++count > limits.maxParams) throw tooManyParams(limits);
-    const path = keyPath(name, limits);
-    if (!path) continue;
-    let parent: Container = root;
+/** A parameter tree built one decoded [name, value] pair at a time. */
+class ParamTree {
+  readonly root: Record<string, unknown> = {};
+  private count = 0;
+
+  constructor(private readonly limits: DecodeLimits) {}
+
+  /** Adds one pair; returns the work it took (the levels of its path, at least 1). */
+  add(name: string, value: string): number {
+    if (++this.count > this.limits.maxParams) throw tooManyParams(this.limits);
+    const path = keyPath(name, this.limits);
+    if (!path) return 1;
+    let parent: Container = this.root;
     let slot = path[0]!;
     for (let i = 1; i < path.length; i++) {
       const segment = path[i]!;
@@ -157,13 +178,52 @@ export function buildParams(pairs: Iterable<[string, string]>, limits: DecodeLim
       slot = next;
     }
     assign(parent, slot, value);
+    return path.length;
   }
-  return root;
+}
+
+/** Decoded [name, value] pairs (form, query string, multipart fields) as one parameter tree. */
+export function buildParams(pairs: Iterable<[string, string]>, limits: DecodeLimits): Params {
+  const tree = new ParamTree(limits);
+  for (const [name, value] of pairs) tree.add(name, value);
+  return tree.root;
+}
+
+/**
+ * How much tree building (path levels) runs between two turns of the event loop in
+ * `buildParamsYielding`: a few milliseconds. A 1 MiB body of 31-level keys is 350,000 levels.
+ */
+const LEVELS_PER_TURN = 4096;
+
+/**
+ * `buildParams` for request bodies: the same tree, built in slices with the event loop served
+ * between them, so that the largest body the limits allow (tens of milliseconds of work) does not
+ * hold other requests for that long.
+ */
+export async function buildParamsYielding(pairs: Iterable<[string, string]>, limits: DecodeLimits): Promise<Params> {
+  const tree = new ParamTree(limits);
+  let work = 0;
+  for (const [name, value] of pairs) {
+    work += tree.add(name, value);
+    if (work >= LEVELS_PER_TURN) {
+      work = 0;
+      await new Promise<void>((resume) => setImmediate(resume));
+    }
+  }
+  return tree.root;
 }
 
 /** A query string or urlencoded body as parameters. */
 export function decodeForm(text: string, limits: DecodeLimits): Params {
   return text ? buildParams(formPairs(text, limits), limits) : {};
+}
+
+/** `decodeForm` for request bodies: the same parameters, built in slices (`buildParamsYielding`). */
+export async function decodeFormYielding(text: string, limits: DecodeLimits): Promise<Params> {
+  if (!text) return {};
+  // too many pairs is refused before anything is decoded, as `formPairs` refuses it
+  checkPairCount(text, limits);
+  return buildParamsYielding(eachFormPair(text), limits);
 }
 
 /**
@@ -177,7 +237,9 @@ export function checkShape(value: unknown, limits: DecodeLimits): void {
     const [v, depth] = stack.pop()!;
     if (v !== null && typeof v === 'object') {
       if (depth + 1 > limits.maxDepth) throw tooDeep(limits);
-      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+      // pushed last to first, so that values are met in document order, as scanJsonShape meets them
+      const children = Array.isArray(v) ? v : Object.values(v);
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
     } else if (++leaves > limits.maxParams) throw tooManyParams(limits);
   }
 }

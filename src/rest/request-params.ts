@@ -3,8 +3,9 @@
  * syntax, JSON bodies, body over query at the top level, telemetry and credentials taken out.
  */
 import { settings, type Config } from '../config.js';
-import { decodeForm, type DecodeLimits } from './bracket-params.js';
+import { decodeForm, decodeFormYielding, type DecodeLimits } from './bracket-params.js';
 import { RestError } from './errors.js';
+import { scanJsonShape } from './json-scan.js';
 import type { Params } from './params.js';
 
 export { checkShape, type DecodeLimits } from './bracket-params.js';
@@ -21,13 +22,21 @@ export function parseQueryString(text: string, limits: DecodeLimits = DEFAULT_LI
   return decodeForm(text, limits);
 }
 
+/** A urlencoded body as parameters: `parseQueryString`'s, built with the event loop served meanwhile. */
+export function parseFormBody(text: string, limits: DecodeLimits): Promise<Params> {
+  return decodeFormYielding(text, limits);
+}
+
 /**
  * A JSON body as parameters. JSON.parse itself is linear and needs no stack for nesting; what
  * reads the result afterwards may, so REST requests check its shape (`checkShape`) before any
- * method sees it. The admin import, whose documents are far larger, takes the same parser.
+ * method sees it. With `limits`, the text's shape is checked before JSON.parse builds a tree of
+ * it (`scanJsonShape`): a 1 MiB body of 500,000 values is refused without being parsed. The admin
+ * import, whose documents are far larger, takes the same parser without limits.
  */
-export function parseJsonBody(text: string): Params {
+export function parseJsonBody(text: string, limits?: DecodeLimits): Params {
   if (text.trim() === '') return {};
+  if (limits) scanJsonShape(text, limits);
   let value: unknown;
   try {
     value = JSON.parse(text);

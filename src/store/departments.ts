@@ -45,6 +45,24 @@ export async function activeMembers(db: Db, departmentIds: readonly number[]): P
     .execute();
 }
 
+/**
+ * Up to `limit` distinct ids of the active members of the departments: enough to tell whether
+ * their user objects fit a budget without reading every membership (a cheap, bounded query).
+ */
+export async function someActiveMemberIds(db: Db, departmentIds: readonly number[], limit: number): Promise<number[]> {
+  if (departmentIds.length === 0 || limit <= 0) return [];
+  const rows = await db
+    .selectFrom('user_departments as ud')
+    .innerJoin('users as u', 'u.id', 'ud.user_id')
+    .select('ud.user_id')
+    .distinct()
+    .where('ud.department_id', 'in', [...departmentIds])
+    .where('u.active', '=', 1)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** Adds the user to a department (at the end of their UF_DEPARTMENT) unless already a member; true when added. */
 export async function ensureMember(db: Db, userId: number, departmentId: number): Promise<boolean> {
   const rows = await db.selectFrom('user_departments').select(['department_id', 'position']).where('user_id', '=', userId).execute();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { buildParams, checkShape, decodeForm, keyPath } from '../../src/rest/bracket-params.js';
+import { buildParams, checkShape, decodeForm, decodeFormYielding, keyPath } from '../../src/rest/bracket-params.js';
 import { RestError } from '../../src/rest/errors.js';
 
 const LIMITS = { maxParams: 100000, maxDepth: 32 };
@@ -91,6 +91,46 @@ describe('PHP bracket parameters', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('decodes bodies with the event loop served meanwhile: the same parameters and errors as decodeForm', async () => {
+    const verdict = async (work: () => unknown) => {
+      try {
+        return { value: await work() };
+      } catch (error) {
+        assert.ok(error instanceof RestError, String(error));
+        return { error: error.description };
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: fc.constantFrom('a', 'b', '0', '1', '[', ']', '=', '&', '%', '+', 'E0', '_', '>'), maxLength: 200 }), async (text) => {
+        const limits = { maxParams: 20, maxDepth: 4 };
+        assert.deepEqual(await verdict(() => decodeFormYielding(text, limits)), await verdict(() => decodeForm(text, limits)), text);
+      }),
+      { numRuns: 2000 },
+    );
+    // too many pairs is refused before a deep key further on is looked at, as decodeForm does
+    const both = `a${'[x]'.repeat(40)}=1&${'a=1&'.repeat(30)}`;
+    await assert.rejects(decodeFormYielding(both, { maxParams: 20, maxDepth: 32 }), /at most 20 values/);
+    assert.throws(() => decodeForm(both, { maxParams: 20, maxDepth: 32 }), /at most 20 values/);
+  });
+
+  it('a 1 MiB form body of 31-level keys is decoded in slices: other callbacks run before it is done', async () => {
+    const pair = `a${'[x]'.repeat(30)}=1`;
+    const body = Array.from({ length: Math.floor(1048576 / (pair.length + 1)) }, () => pair).join('&');
+    // another client's work: a callback that runs once per turn of the event loop
+    let served = 0;
+    let decoding = true;
+    const other = () => {
+      served++;
+      if (decoding) setImmediate(other);
+    };
+    setImmediate(other);
+    const out = await decodeFormYielding(body, { maxParams: 20000, maxDepth: 32 });
+    decoding = false;
+    assert.deepEqual(out, decodeForm(body, { maxParams: 20000, maxDepth: 32 }));
+    // decoded in one go (as decodeForm does), no turn of the loop would have passed meanwhile
+    assert.ok(served >= 10, `the loop turned ${served} times while 350,000 levels of keys were decoded`);
   });
 
   it('costs time linear in the size: sixteen times the pairs, about sixteen times the time', () => {
