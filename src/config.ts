@@ -193,6 +193,7 @@ export const settings = {
     schema: z.union([z.literal(''), z.iso.datetime({ offset: true })]),
     doc: 'start with the clock frozen at this ISO 8601 time (moved with POST /_roster/clock)',
   },
+  console: { flag: 'console', env: 'ROSTER_CONSOLE', default: true, schema: yesNo, doc: 'serve the web console at / (administrators sign in with their password; `off` turns it off)' },
   metrics: { flag: 'metrics', env: 'ROSTER_METRICS', default: true, schema: yesNo, doc: 'serve Prometheus metrics at /metrics (`off` turns it off)' },
   metricsToken: {
     flag: 'metrics-token',
