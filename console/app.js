@@ -2,7 +2,7 @@
 import { render } from '/_roster/console/vendor/preact.js';
 import { useEffect, useRef, useState } from '/_roster/console/vendor/hooks.js';
 import { api, onLiveState, setCsrf, startLive, stopLive, liveState } from './api.js';
-import { html, ErrorText } from './ui.js';
+import { html, ErrorText, setServerTime } from './ui.js';
 import { DirectoryPage } from './directory.js';
 import { OrgPage } from './org.js';
 import { UserCard } from './card.js';
@@ -118,6 +118,7 @@ function App() {
     api('GET', '/session')
       .then((s) => {
         setCsrf(s.csrf);
+        setServerTime(s.now);
         setSession(s);
       })
       .catch(setError);
@@ -129,7 +130,7 @@ function App() {
   }, []);
   if (error) return html`<main class="signin"><${ErrorText} error=${error} /></main>`;
   if (!session) return html`<p class="loading">Loading…</p>`;
-  if (!session.signed_in) return html`<${SignIn} csrf=${session.csrf} onSignedIn=${(s) => { setCsrf(s.csrf); setSession(s); }} />`;
+  if (!session.signed_in) return html`<${SignIn} csrf=${session.csrf} onSignedIn=${(s) => { setCsrf(s.csrf); setServerTime(s.now); setSession(s); }} />`;
   return html`<${Shell} session=${session} onSignOut=${load} />`;
 }
 

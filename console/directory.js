@@ -18,7 +18,7 @@ async function loadPage(f) {
     if (f.kind === 'employees') users = users.filter((u) => !u.extranet && !u.bot);
     if (f.kind === 'extranet') users = users.filter((u) => u.extranet);
     if (f.kind === 'bots') users = users.filter((u) => u.bot);
-    return { users, total: res.total ?? users.length, departments, searched: true };
+    return { users, total: res.total ?? users.length, departments, query };
   }
   if (f.kind === 'bots') {
     const bots = await call('imbot.bot.list');
@@ -81,7 +81,7 @@ export function DirectoryPage() {
         </select></div>
     </form>
     <${ErrorText} error=${error} />
-    <p class="muted" role="status" aria-live="polite">${loading && !data ? 'Loading…' : data ? `${data.total} ${data.total === 1 ? 'person' : 'people'}${searching ? ` match “${f.q.trim()}” (search covers active users)` : ''}` : ''}</p>
+    <p class="muted" role="status" aria-live="polite">${loading && !data ? 'Loading…' : data ? `${data.total} ${data.total === 1 ? 'person' : 'people'}${data.query ? ` match “${data.query}” (search covers active users)` : ''}` : ''}</p>
     ${data && data.users.length === 0
       ? html`<p class="empty">${searching ? 'Nobody matches this search.' : 'Nobody here yet: import a directory on the State page, or add users over REST.'}</p>`
       : data && html`<table>

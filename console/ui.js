@@ -27,12 +27,19 @@ function textOn(color) {
   return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? 'light' : 'dark';
 }
 
+/** How far the server's clock (which the control plane may move) is from this browser's. */
+let serverOffset = 0;
+export const setServerTime = (ms) => {
+  serverOffset = typeof ms === 'number' ? ms - Date.now() : 0;
+};
+export const serverNow = () => Date.now() + serverOffset;
+
 /** The presence word for a user: the chosen status, or offline when not seen for 15 minutes. */
 export function presenceOf(u) {
   if (!u) return 'offline';
   if (u.bot) return 'bot';
   const last = u.last_activity_date ? Date.parse(u.last_activity_date) : NaN;
-  const recent = !Number.isNaN(last) && Date.now() - last < 15 * 60 * 1000;
+  const recent = !Number.isNaN(last) && serverNow() - last < 15 * 60 * 1000;
   if (u.status && u.status !== 'online') return u.status;
   if (u.idle) return 'idle';
   return recent ? 'online' : 'offline';

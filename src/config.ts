@@ -177,7 +177,7 @@ export const settings = {
     env: 'ROSTER_JOURNAL_SIZE',
     default: 10000,
     schema: int(0, 1_000_000),
-    doc: 'REST calls the request journal keeps (GET /_roster/requests; needs --admin-token); 0 turns it off',
+    doc: 'REST calls the request journal keeps (GET /_roster/requests with --admin-token, and the console); 0 turns it off',
   },
   faults: {
     flag: 'faults',

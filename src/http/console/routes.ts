@@ -139,7 +139,7 @@ export const consoleRoutes: RouteInstaller = async (root: FastifyInstance, app: 
       const path = (request.raw.url ?? '').split('?')[0]!;
       if (path === `${API}/session` || path === `${API}/sign-in`) return;
       const token = cookie(request, SESSION_COOKIE);
-      const now = clock.seconds();
+      const now = clock.unix();
       const session = token ? await findSession(app.store.db, token, now, IDLE_SECONDS) : undefined;
       const user = session ? await findUser(app.store.db, session.userId) : undefined;
       if (!session || !isAdmin(user)) {
@@ -179,10 +179,10 @@ function sessionRoutes(server: FastifyInstance, app: App) {
   /** Who is signed in and the CSRF token; signed out, the token the sign-in form must send. */
   server.get(`${API}/session`, async (request, reply) => {
     const token = cookie(request, SESSION_COOKIE);
-    const session = token ? await findSession(app.store.db, token, clock.seconds(), IDLE_SECONDS) : undefined;
+    const session = token ? await findSession(app.store.db, token, clock.unix(), IDLE_SECONDS) : undefined;
     const user = session ? await findUser(app.store.db, session.userId) : undefined;
     if (session && isAdmin(user)) {
-      return send(reply, 200, { signed_in: true, user: presentUser(user), csrf: csrfOf(token), timezone: app.config.timezone, scopes: SCOPES, idle_seconds: IDLE_SECONDS });
+      return send(reply, 200, { signed_in: true, user: presentUser(user), csrf: csrfOf(token), timezone: app.config.timezone, now: clock.now(), scopes: SCOPES, idle_seconds: IDLE_SECONDS });
     }
     let signIn = cookie(request, SIGNIN_CSRF_COOKIE);
     if (!/^[A-Za-z0-9_-]{43}$/.test(signIn)) {
@@ -221,12 +221,12 @@ function sessionRoutes(server: FastifyInstance, app: App) {
         error_description: `${presentUser(user).name} is not an administrator of this directory. The console is for administrators only; ask one to make you one, or use your applications and webhooks.`,
       });
     }
-    const token = await createSession(app.store, user.id, clock.seconds());
+    const token = await createSession(app.store, user.id, clock.unix());
     reply.header('set-cookie', [
       `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${IDLE_SECONDS}${secureFlag(app, request)}`,
       `${SIGNIN_CSRF_COOKIE}=; Path=${API}/; HttpOnly; SameSite=Strict; Max-Age=0${secureFlag(app, request)}`,
     ]);
-    return send(reply, 200, { signed_in: true, user: presentUser(user), csrf: csrfOf(token), timezone: app.config.timezone, scopes: SCOPES, idle_seconds: IDLE_SECONDS });
+    return send(reply, 200, { signed_in: true, user: presentUser(user), csrf: csrfOf(token), timezone: app.config.timezone, now: clock.now(), scopes: SCOPES, idle_seconds: IDLE_SECONDS });
   });
 
   server.post(`${API}/sign-out`, async (request, reply) => {
