@@ -107,7 +107,17 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
       });
 
       it('refuses a wrong password and a non-administrator, signs an administrator in with a safe cookie', async () => {
+        // the first page, everything it loads included, stays under 300 KB
+        const sizes: Promise<number>[] = [];
+        const count = (response: { body(): Promise<Buffer> }) => sizes.push(response.body().then((b) => b.length, () => 0));
+        page.on('response', count);
         await page.goto(`${r.url}/`);
+        await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+        await page.waitForLoadState('networkidle');
+        page.off('response', count);
+        const total = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+        assert.ok(total > 10_000 && total < 300_000, `the first page is ${total} bytes`);
+
         await page.getByLabel('Login or e-mail').fill('admin');
         await page.getByLabel('Password').fill('not the password');
         await page.getByRole('button', { name: 'Sign in' }).click();
