@@ -50,15 +50,14 @@ export function Avatar({ user, big = false }) {
   const presence = presenceOf(user);
   const photo = user?.avatar && !failed;
   const color = user?.color || '#6e7781';
-  const ref = useRef(null);
-  // the user's colour through the CSSOM: an inline style attribute would need 'unsafe-inline'
-  useEffect(() => {
-    if (ref.current) ref.current.style.backgroundColor = color;
-  }, [color, photo]);
+  // the user's colour through the CSSOM on every render: a style attribute would need 'unsafe-inline'
+  const paint = (el) => {
+    if (el) el.style.backgroundColor = color;
+  };
   return html`<span class=${`avatar${big ? ' big' : ''}`} data-presence=${presence}>
     ${photo
       ? html`<img src=${user.avatar} alt="" loading="lazy" referrerpolicy="no-referrer" onError=${() => setFailed(true)} />`
-      : html`<span ref=${ref} class=${`initials ${textOn(color)}`} aria-hidden="true">${initialsOf(user)}</span>`}
+      : html`<span ref=${paint} class=${`initials ${textOn(color)}`} aria-hidden="true">${initialsOf(user)}</span>`}
     <span class=${`dot ${presence}`} role="img" aria-label=${`presence: ${presence}`} title=${presence}></span>
   </span>`;
 }

@@ -83,6 +83,7 @@ async function main() {
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
         await before?.(page);
         await page.waitForLoadState('networkidle').catch(() => undefined);
+        await page.evaluate('window.scrollTo(0, 0)');
         await page.screenshot({ path: join(OUT, `${name}-${scheme}.png`) });
         console.log(`docs/console/${name}-${scheme}.png`);
       }
