@@ -356,3 +356,17 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
     });
   }
 });
+
+describe('web console turned off', () => {
+  it('--console off: / answers the JSON line to browsers too, and the console\'s routes do not exist', async () => {
+    const r = await startRoster({ config: { console: false } });
+    try {
+      const home = await r.fetch('/', { headers: { accept: 'text/html' } });
+      assert.equal(home.body.name, 'Roster');
+      assert.equal((await r.fetch('/_roster/console/assets/app.js')).status, 404);
+      assert.equal((await r.fetch('/_roster/console/api/session')).status, 404);
+    } finally {
+      await r.close();
+    }
+  });
+});
