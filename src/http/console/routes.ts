@@ -12,7 +12,7 @@
  *   its own routes mounted here; the rest calls the same commands and store functions as the CLI
  *   and the /_roster endpoints.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clock } from '../../clock.js';
@@ -186,7 +186,7 @@ function sessionRoutes(server: FastifyInstance, app: App) {
     }
     let signIn = cookie(request, SIGNIN_CSRF_COOKIE);
     if (!/^[A-Za-z0-9_-]{43}$/.test(signIn)) {
-      signIn = (await import('node:crypto')).randomBytes(32).toString('base64url');
+      signIn = randomBytes(32).toString('base64url');
       reply.header('set-cookie', `${SIGNIN_CSRF_COOKIE}=${signIn}; Path=${API}/; HttpOnly; SameSite=Strict${secureFlag(app, request)}`);
     }
     return send(reply, 200, { signed_in: false, csrf: signIn });
