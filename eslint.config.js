@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // the web console's browser modules (served as they are, no build)
+    files: ['console/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', EventSource: 'readonly', FormData: 'readonly',
+        URLSearchParams: 'readonly', CustomEvent: 'readonly', Blob: 'readonly', performance: 'readonly', confirm: 'readonly',
+        addEventListener: 'readonly', removeEventListener: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

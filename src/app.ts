@@ -5,6 +5,7 @@ import { adminRoutes } from './http/admin.js';
 import { controlRoutes, healthRoutes, metricsRoutes } from './http/control-routes.js';
 import { setUpControl } from './control.js';
 import { changesRoutes } from './http/changes-routes.js';
+import { consoleRoutes } from './http/console/routes.js';
 import { EventService } from './events/service.js';
 import { eventRoutes } from './http/events.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
@@ -47,7 +48,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     await feed.catchUp();
     app.events?.wake();
   };
-  const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, ...(options.installers ?? [])];
+  const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, consoleRoutes, ...(options.installers ?? [])];
   const server = await buildServer(app, installers).catch(async (error: unknown) => {
     await feed.close();
     throw error;

@@ -177,7 +177,7 @@ export const settings = {
     env: 'ROSTER_JOURNAL_SIZE',
     default: 10000,
     schema: int(0, 1_000_000),
-    doc: 'REST calls the request journal keeps (GET /_roster/requests; needs --admin-token); 0 turns it off',
+    doc: 'REST calls the request journal keeps (GET /_roster/requests with --admin-token, and the console); 0 turns it off',
   },
   faults: {
     flag: 'faults',
@@ -193,6 +193,7 @@ export const settings = {
     schema: z.union([z.literal(''), z.iso.datetime({ offset: true })]),
     doc: 'start with the clock frozen at this ISO 8601 time (moved with POST /_roster/clock)',
   },
+  console: { flag: 'console', env: 'ROSTER_CONSOLE', default: true, schema: yesNo, doc: 'serve the web console at / (administrators sign in with their password; `off` turns it off)' },
   metrics: { flag: 'metrics', env: 'ROSTER_METRICS', default: true, schema: yesNo, doc: 'serve Prometheus metrics at /metrics (`off` turns it off)' },
   metricsToken: {
     flag: 'metrics-token',

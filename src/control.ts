@@ -12,9 +12,9 @@ import { Metrics } from './rest/metrics.js';
 
 export async function setUpControl(app: App): Promise<void> {
   const { config } = app;
-  // nothing could read the journal without the admin endpoints: keep none then
-  if (config.adminToken && config.journalSize > 0) app.journal = new Journal(config.journalSize);
-  if (config.adminToken || config.faults) app.faults = new Faults();
+  // nothing could read the journal without the admin endpoints or the console: keep none then
+  if ((config.adminToken || config.console) && config.journalSize > 0) app.journal = new Journal(config.journalSize);
+  if (config.adminToken || config.console || config.faults) app.faults = new Faults();
   if (config.faults) app.faults!.add(await loadFaultFile(config.faults));
   if (config.metrics) app.metrics = new Metrics(() => app.store.queryCount());
   app.readiness = defaultReadiness(app);

@@ -8,6 +8,7 @@ import { SCOPES } from '../rest/scopes.js';
 import { createWebhook } from '../directory/commands/credentials.js';
 import { runCommand, SYSTEM_ACTOR } from '../directory/commands/run.js';
 import { CliError } from './common.js';
+import { consoleLines } from './console-sign-in.js';
 
 export { DEMO_SEED };
 
@@ -47,6 +48,7 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   } else {
     lines.push('', 'Create a webhook to call it: npx roster webhook create --user 1 --scope im,user,department');
   }
+  lines.push(...(await consoleLines(roster, url)));
   // shutdown handlers before the banner: whoever waits for the banner may signal at once
   let closing = false;
   const stop = async () => {

@@ -85,7 +85,8 @@ async function listChanges(db: Db, request: FastifyRequest, reply: FastifyReply)
   return send(reply, 200, { changes, last: changes.at(-1)?.seq ?? since ?? 0 });
 }
 
-async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<ServerResponse>, request: FastifyRequest, reply: FastifyReply) {
+/** The change stream (also the web console's live updates, under its own sign-in). */
+export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<ServerResponse>, request: FastifyRequest, reply: FastifyReply) {
   const header = request.headers['last-event-id'];
   const resume = whole(typeof header === 'string' && header !== '' ? header.trim() : undefined, 'Last-Event-ID', 0, Number.MAX_SAFE_INTEGER);
   const since = whole(queryValue(request, 'since'), 'since', 0, Number.MAX_SAFE_INTEGER);

@@ -72,7 +72,8 @@ export function clockState() {
   return { now: new Date(now).toISOString(), unix: Math.floor(now / 1000), frozen: clock.frozen, offset_ms: clock.offset };
 }
 
-function controlPlugin(server: FastifyInstance, app: App): void {
+/** The journal, fault and clock routes; also mounted by the web console under its own sign-in. */
+export function controlPlugin(server: FastifyInstance, app: App): void {
   const journalOff = (reply: FastifyReply) =>
     send(reply, 409, { error: 'JOURNAL_OFF', error_description: 'The request journal is off (--journal-size 0)' });
   const filterOf = (request: FastifyRequest, reply: FastifyReply): JournalFilter | undefined => {

@@ -85,11 +85,7 @@ export async function buildServer(app: App, installers: RouteInstaller[] = []): 
     void sendError(reply, new RestError('NOT_FOUND', `Nothing at ${request.method} ${safePath(request.url)}`), request.id as string);
   });
 
-  server.get('/', async () => ({
-    name: 'Roster',
-    about: 'Bitrix24-compatible messenger directory server',
-    rest: '/rest/{userId}/{secret}/{method} or /rest/{method} with a token',
-  }));
+  // `/` is the web console's (src/http/console/routes.ts): HTML to browsers, the old JSON line to others
 
   server.options('/rest/*', async (_req, reply) => reply.code(204).send());
   server.route({

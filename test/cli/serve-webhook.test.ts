@@ -72,6 +72,17 @@ for (const engine of engines) {
         const colleagues = (await (await fetch(`${hook}im.department.colleagues.list`)).json()) as any;
         assert.ok(colleagues.total > 5);
 
+        // the console's address and a ready administrator sign-in that works
+        const [, consoleUrl, login, password] = /Console: (\S+)\n\s+sign in as (\S+), password (\S+) /.exec(server.output) ?? [];
+        assert.equal(consoleUrl, `${new URL(hook).origin}/`, server.output);
+        const session = await fetch(`${consoleUrl}_roster/console/api/session`);
+        const signIn = await fetch(`${consoleUrl}_roster/console/api/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: session.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': ((await session.json()) as any).csrf },
+          body: JSON.stringify({ login, password }),
+        });
+        assert.equal(signIn.status, 200);
+
         // webhooks are managed beside the running server, on the same database
         const created = await roster(['webhook', 'create', '--user', '7', '--scope', 'im,user', '--title', 'ci', '--json', '--db', db]);
         assert.equal(created.code, 0, created.stderr);
@@ -101,6 +112,7 @@ for (const engine of engines) {
       const server = await serve(['--demo', '--db', db]);
       try {
         assert.doesNotMatch(server.output, /Loaded the demo company/);
+        assert.match(server.output, /Console: \S+ — sign in as admin with the password set before/, 'a password is set once, never shown again');
         const hook = /Admin webhook \(all scopes\): (\S+)/.exec(server.output)![1];
         const body = (await (await fetch(`${hook}im.user.list.get?ID[]=61`)).json()) as any;
         assert.equal(body.result['61'].bot, true);

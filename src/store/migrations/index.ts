@@ -5,6 +5,7 @@ import * as changes from './003-changes.js';
 import * as oauthFamilies from './004-oauth-families.js';
 import * as constraints from './005-constraints.js';
 import * as events from './006-events.js';
+import * as consoleSessions from './007-console-sessions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -40,6 +41,7 @@ const steps: Record<string, Step> = {
   '004-oauth-families': oauthFamilies,
   '005-constraints': constraints,
   '006-events': events,
+  '007-console-sessions': consoleSessions,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

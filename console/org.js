@@ -1,0 +1,102 @@
+// Org chart: the department tree in structure order, heads and member counts, expandable; a
+// department's page shows its head, members and sub-departments with the path to the root.
+import { useState } from '/_roster/console/vendor/hooks.js';
+import { call } from './api.js';
+import { allDepartments, forgetDepartments, imUsers, isDepartmentChange, isDirectoryChange, treeOf } from './data.js';
+import { Avatar, ErrorText, fullName, html, useLive } from './ui.js';
+
+async function loadTree() {
+  const departments = await allDepartments();
+  const ids = departments.map((d) => d.id);
+  const counts = new Map();
+  for (let i = 0; i < ids.length; i += 50) {
+    const res = await call('im.department.employees.get', { ID: ids.slice(i, i + 50) });
+    for (const [id, members] of Object.entries(res.result || {})) counts.set(Number(id), members.length);
+  }
+  const heads = await imUsers([...new Set(departments.map((d) => d.head).filter(Boolean))]);
+  return { tree: treeOf(departments), counts, heads: new Map(heads.map((u) => [u.id, u])) };
+}
+
+function Node({ d, data, open, toggle }) {
+  const kids = data.tree.children(d.id);
+  const expanded = open.has(d.id);
+  const head = d.head ? data.heads.get(d.head) : undefined;
+  const count = data.counts.get(d.id) ?? 0;
+  return html`<li>
+    <div class="node">
+      ${kids.length
+        ? html`<button type="button" class="toggle" aria-expanded=${String(expanded)} aria-label=${`${expanded ? 'Collapse' : 'Expand'} ${d.name}`} onClick=${() => toggle(d.id)}>${expanded ? '−' : '+'}</button>`
+        : html`<span class="spacer"></span>`}
+      <a href=${`#/org/${d.id}`}>${d.name}</a>
+      <span class="badge">${count} ${count === 1 ? 'member' : 'members'}</span>
+      ${head ? html`<span class="person muted"><${Avatar} user=${head} /> ${fullName(head)}</span>` : html`<span class="muted">no head</span>`}
+    </div>
+    ${kids.length && expanded ? html`<ul>${kids.map((k) => html`<${Node} key=${k.id} d=${k} data=${data} open=${open} toggle=${toggle} />`)}</ul>` : null}
+  </li>`;
+}
+
+function Department({ id }) {
+  const { data, error } = useLive(
+    async () => {
+      const departments = await allDepartments();
+      const tree = treeOf(departments);
+      const d = tree.byId.get(id);
+      if (!d) return { missing: true };
+      const path = [];
+      for (let p = d, guard = 0; p && guard < 100; p = tree.byId.get(p.parent), guard++) path.unshift(p);
+      const res = await call('im.department.employees.get', { ID: [id], USER_DATA: 'Y' });
+      const members = Object.values(res.result?.[id] || res.result?.[String(id)] || []);
+      const head = d.head ? (await imUsers([d.head]))[0] : undefined;
+      return { d, path, members, head, kids: tree.children(id) };
+    },
+    [id],
+    (r) => {
+      if (isDepartmentChange(r)) forgetDepartments();
+      return isDirectoryChange(r);
+    },
+  );
+  if (error) return html`<${ErrorText} error=${error} />`;
+  if (!data) return html`<p class="muted">Loading…</p>`;
+  if (data.missing) return html`<p class="empty">There is no department ${id}. <a href="#/org">Back to the org chart</a></p>`;
+  const { d, path, members, head, kids } = data;
+  return html`<section aria-labelledby="dep-title">
+    <nav aria-label="Path to the root"><ol class="crumbs"><li><a href="#/org">Org chart</a></li>
+      ${path.map((p) => html`<li>${p.id === d.id ? html`<span aria-current="page">${p.name}</span>` : html`<a href=${`#/org/${p.id}`}>${p.name}</a>`}</li>`)}</ol></nav>
+    <h1 id="dep-title">${d.name}</h1>
+    <div class="grid2">
+      <div class="panel"><h2>Head</h2>
+        ${head ? html`<p class="person"><${Avatar} user=${head} /> <a href=${`#/user/${head.id}`}>${fullName(head)}</a> <span class="muted">${head.work_position}</span></p>` : html`<p class="empty">No head</p>`}
+        <h2>Sub-departments</h2>
+        ${kids.length ? html`<ul>${kids.map((k) => html`<li><a href=${`#/org/${k.id}`}>${k.name}</a></li>`)}</ul>` : html`<p class="empty">No sub-departments</p>`}
+      </div>
+      <div class="panel"><h2>Members (${members.length})</h2>
+        ${members.length
+          ? html`<ul class="tree">${members.map((u) => html`<li class="person" key=${u.id}><${Avatar} user=${u} /> <a href=${`#/user/${u.id}`}>${fullName(u)}</a> <span class="muted">${u.work_position}</span></li>`)}</ul>`
+          : html`<p class="empty">Nobody in this department</p>`}
+      </div>
+    </div>
+  </section>`;
+}
+
+export function OrgPage({ id }) {
+  const [open, setOpen] = useState(new Set());
+  const { data, error } = useLive(loadTree, [], (r) => {
+    if (isDepartmentChange(r)) forgetDepartments();
+    return isDirectoryChange(r);
+  });
+  if (id) return html`<${Department} id=${Number(id)} />`;
+  const toggle = (d) => setOpen((old) => {
+    const next = new Set(old);
+    if (next.has(d)) next.delete(d);
+    else next.add(d);
+    return next;
+  });
+  const all = () => setOpen(new Set(data.tree.roots.length ? [...data.tree.byId.keys()] : []));
+  return html`<section aria-labelledby="org-title">
+    <h1 id="org-title">Org chart</h1>
+    <${ErrorText} error=${error} />
+    ${!data ? html`<p class="muted">Loading…</p>` : data.tree.roots.length === 0 ? html`<p class="empty">No departments yet.</p>` : html`
+      <p class="row"><button type="button" onClick=${all}>Expand all</button><button type="button" onClick=${() => setOpen(new Set())}>Collapse all</button></p>
+      <div class="panel"><ul class="tree" aria-label="Departments">${data.tree.roots.map((d) => html`<${Node} key=${d.id} d=${d} data=${data} open=${open} toggle=${toggle} />`)}</ul></div>`}
+  </section>`;
+}
