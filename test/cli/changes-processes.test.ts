@@ -6,7 +6,7 @@
  * machine is shared.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawnTracked } from '../helpers/cli.js';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,7 +23,7 @@ const TOKEN = 'test-admin-token-processes-01';
 
 /** A child process whose stdout lines are collected; `waitForLine` resolves on the first match. */
 function start(args: string[]) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTracked(args, { cwd: ROOT });
   const lines: { text: string; at: number }[] = [];
   let output = '';
   let partial = '';

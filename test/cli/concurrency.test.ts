@@ -3,7 +3,6 @@
  * no write lost, no 500, no "database is locked"; rules that span rows hold under concurrency.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,36 +13,14 @@ import { DEMO_SEED } from '../../src/state/directory.js';
 import { openStore } from '../../src/store/index.js';
 import { createWebhook } from '../../src/store/webhooks.js';
 import { SCOPES } from '../../src/rest/scopes.js';
-import { ROSTER_BIN, runRoster as cli } from '../helpers/cli.js';
+import { runRoster as cli, serveRoster } from '../helpers/cli.js';
 
-const BIN = ROSTER_BIN;
 
 
 /** `roster serve` on a free port; resolves with its URL. */
-function serve(db: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--limits', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: m[1]!,
-          output: () => output,
-          stop: () => new Promise<void>((done) => {
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
+async function serve(db: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
+  const server = await serveRoster(['--port', '0', '--host', '127.0.0.1', '--db', db, '--limits', 'off'], /listening on http:\/\/\S+/);
+  return { url: server.url!, output: server.output, stop: () => server.stop() };
 }
 
 for (const engine of engines) {

@@ -4,7 +4,7 @@
  * SIGKILL after commits and before their deliveries, which delivers each of them once on restart.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,34 +15,12 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { writeTransaction } from '../../src/store/write.js';
 import { startHandler, type HandlerServer } from '../helpers/handlers.js';
 import { engines, PG_URL } from '../helpers/roster.js';
-import { ROSTER_BIN, runRoster as roster } from '../helpers/cli.js';
-
-const BIN = ROSTER_BIN;
+import { ROSTER_BIN, runRoster as roster, serveRoster, spawnTracked, stopChild as stop } from '../helpers/cli.js';
 
 
-function serve(db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--event-timeout', '1', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/roster webhook create/.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-  });
-}
 
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+async function serve(db: string): Promise<ChildProcess> {
+  return (await serveRoster(['--db', db, '--port', '0', '--event-timeout', '1', '--log-level', 'warn'], /roster webhook create/)).child;
 }
 
 for (const engine of engines) {
@@ -149,9 +127,9 @@ for (const engine of engines) {
       assert.equal(installs.stdout.trim().split('\n').length, 1);
       assert.match(installs.stdout, /ONAPPINSTALL\tok 200/);
 
-      const follow = spawn(process.execPath, [BIN, 'deliveries', '--db', db, '--follow', '--json', '--event', 'ONROSTERUSERUPDATE', '--since', String(Math.floor(Date.now() / 1000) + 1)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const follow = spawnTracked([ROSTER_BIN, 'deliveries', '--db', db, '--follow', '--json', '--event', 'ONROSTERUSERUPDATE', '--since', String(Math.floor(Date.now() / 1000) + 1)]);
       let seen = '';
-      follow.stdout.on('data', (c: Buffer) => (seen += c.toString()));
+      follow.stdout!.on('data', (c: Buffer) => (seen += c.toString()));
       await new Promise((res) => setTimeout(res, 1500));
       await writeTransaction(store, (trx) => appendChanges(trx, [{ kind: 'user.updated', entity: 1, fields: { NAME: 'followed' } }], { user: 1, credential: 'test' }));
       for (let i = 0; i < 1200 && !seen.includes('\n'); i++) await new Promise((res) => setTimeout(res, 50)); // a loaded machine starts slowly

@@ -1,41 +1,19 @@
 /** The `roster` command as a newcomer runs it: serve --demo, then webhooks managed beside the running server. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { engines, PG_URL } from '../helpers/roster.js';
-import { ROSTER_BIN, runRoster as roster } from '../helpers/cli.js';
+import { runRoster as roster, serveRoster } from '../helpers/cli.js';
 
-const BIN = ROSTER_BIN;
 
 
 /** Starts `roster serve` and resolves once it printed its webhook (or its hint). */
-function serve(args: string[]): Promise<{ output: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 30000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/curl '.*'\n[\s\S]*curl '.*'\n|roster webhook create/.test(output)) {
-        clearTimeout(timer);
-        resolve({
-          output,
-          stop: () =>
-            new Promise<void>((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
+async function serve(args: string[]): Promise<{ output: string; stop: () => Promise<void> }> {
+  const server = await serveRoster(['--port', '0', '--log-level', 'warn', ...args], /curl '.*'\n[\s\S]*curl '.*'\n|roster webhook create/);
+  return { output: server.output(), stop: () => server.stop() };
 }
 
 for (const engine of engines) {
