@@ -5,7 +5,7 @@ import type { ImUser } from '../directory/user-object.js';
 import type { CallContext } from '../rest/context.js';
 import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
-import { WireMap } from '../rest/wire-map.js';
+import { RawJson, WireMap } from '../rest/wire-map.js';
 import { activeMembers, allDepartments, type DepartmentRow } from '../store/departments.js';
 import { requireIntranet } from './access.js';
 import { imUsersById } from './im-user.js';
@@ -18,10 +18,10 @@ export function pageOf<T>(items: readonly T[], offset: number, limit: number): {
 }
 
 /** User objects keyed by id for the ids that exist and that the caller may see: one bulk load. */
-export async function imUserMap(ctx: CallContext, ids: readonly number[]): Promise<Map<number, ImUser>> {
+export async function imUserMap(ctx: CallContext, ids: readonly number[]): Promise<Map<number, ImUser | RawJson>> {
   const unique = [...new Set(ids)];
   const users = await imUsersById(ctx, unique, false);
-  const out = new Map<number, ImUser>();
+  const out = new Map<number, ImUser | RawJson>();
   unique.forEach((id, i) => {
     const user = users[i];
     if (user) out.set(id, user);
@@ -35,7 +35,7 @@ export async function imDepartments(
   rows: readonly DepartmentRow[],
   tree: DepartmentTree,
   userData: boolean,
-): Promise<ImDepartment[]> {
+): Promise<ImDepartment<ImUser | RawJson>[]> {
   const managers = userData ? await imUserMap(ctx, rows.flatMap((d) => (d.head_id ? [d.head_id] : []))) : undefined;
   return rows.map((d) => presentImDepartment(d, tree, managers));
 }

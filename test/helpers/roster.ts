@@ -86,6 +86,14 @@ export interface StartOptions {
 
 let demo: DirectoryFile | undefined;
 
+/** ROSTER_TEST_READS=sql runs a suite on the SQL read path (the reference) instead of the read model. */
+function readsFromEnv(): Partial<Config> {
+  const reads = process.env.ROSTER_TEST_READS;
+  if (reads === undefined || reads === '') return {};
+  if (reads !== 'memory' && reads !== 'sql') throw new Error(`ROSTER_TEST_READS must be memory or sql, got ${reads}`);
+  return { reads };
+}
+
 export async function startRoster(options: StartOptions = {}): Promise<TestRoster> {
   const engine = options.engine ?? 'sqlite';
   let db: string;
@@ -108,7 +116,7 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
   let started: Roster | undefined;
   let url: string;
   try {
-    started = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...options.config }));
+    started = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...readsFromEnv(), ...options.config }));
     if (options.seed) {
       const data = options.seed === 'demo' ? (demo ??= await readDirectoryFile(DEMO_SEED)) : options.seed;
       await replaceDirectory(started.store, data);
