@@ -213,7 +213,7 @@ export const settings = {
     env: 'ROSTER_READS',
     default: 'memory',
     schema: z.enum(['memory', 'sql']),
-    doc: 'where read methods are answered from: `memory` (the read model, kept current by the change feed) or `sql` (the store, the reference path)',
+    doc: 'where read methods are answered from: memory (the read model, kept current by the change feed) or sql (the store: the reference path)',
   },
   cacheUsers: {
     flag: 'cache-users',

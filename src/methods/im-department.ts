@@ -2,7 +2,7 @@ import { colleagueIds } from '../directory/colleagues.js';
 import { presentImDepartment, type ImDepartment } from '../directory/department-object.js';
 import { DepartmentTree } from '../directory/tree.js';
 import type { ImUser } from '../directory/user-object.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
 import { RawJson, WireMap } from '../rest/wire-map.js';
@@ -47,7 +47,8 @@ function departmentIds(ctx: CallContext, p: Params): number[] {
 
 /** The requested departments that exist, in request order: the order the result maps keep. */
 async function existing(ctx: CallContext, ids: readonly number[]): Promise<DepartmentRow[]> {
-  const byId = new Map((await allDepartments(ctx.app.store.db)).map((d) => [d.id, d]));
+  const model = memoryReads(ctx);
+  const byId = model ? model.tree().byId : new Map((await allDepartments(ctx.app.store.db)).map((d) => [d.id, d]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -63,7 +64,8 @@ const colleagues: MethodDefinition = {
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     requireIntranet(ctx);
     const { offset, limit } = readOffsetLimit(p, ctx.start);
-    const ids = await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
+    const model = memoryReads(ctx);
+    const ids = model ? model.colleagues(ctx.caller.user.id) : await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
     const { page, total, next } = pageOf(ids, offset, limit);
     if (!isYes(p.USER_DATA)) return { result: page, total, next };
     const users = (await imUsersById(ctx, page, false)).filter((u) => u !== null);
@@ -91,7 +93,8 @@ export const imDepartmentMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const ids = new Set(readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'INVALID_FORMAT' }));
-      const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
+      const model = memoryReads(ctx);
+      const tree = model ? model.tree() : new DepartmentTree(await allDepartments(ctx.app.store.db));
       const rows = tree.ordered.filter((d) => ids.has(d.id));
       return { result: await imDepartments(ctx, rows, tree, isYes(p.USER_DATA)) };
     },
@@ -123,7 +126,9 @@ export const imDepartmentMethods: MethodDefinition[] = [
       requireIntranet(ctx);
       const found = await existing(ctx, departmentIds(ctx, p));
       const members = new Map<number, number[]>(found.map((d) => [d.id, []]));
-      for (const m of await activeMembers(ctx.app.store.db, [...members.keys()])) members.get(m.department_id)?.push(m.user_id);
+      const model = memoryReads(ctx);
+      const rows = model ? model.activeMembers([...members.keys()]) : await activeMembers(ctx.app.store.db, [...members.keys()]);
+      for (const m of rows) members.get(m.department_id)?.push(m.user_id);
       if (!isYes(p.USER_DATA)) return { result: WireMap.from(members) };
       const users = await imUserMap(ctx, [...members.values()].flat());
       return { result: WireMap.from([...members].map(([id, list]) => [id, list.map((u) => users.get(u) ?? null)] as const)) };

@@ -20,9 +20,11 @@
  * changes arrive through the feed's NOTIFY/polling and are flushed at once.
  */
 import type { ChangeFeed, ChangeRecord, FeedReset } from '../directory/feed.js';
+import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
+import { UserSearchIndex } from './search.js';
 import {
   allDepartments,
   groupIdsOfUsers,
@@ -94,7 +96,7 @@ export class ReadModel {
   private groups = new Map<number, GroupRow>();
   private members = new Map<number, MemberRow[]>();
   private groupsOfUser = new Map<number, number[]>();
-  private derived: { version: number; tree?: DepartmentTree; activeByDepartment?: Map<number, number[]> } = { version: -1 };
+  private derived: { version: number; tree?: DepartmentTree; activeByDepartment?: Map<number, number[]>; search?: UserSearchIndex } = { version: -1 };
   private readonly lru = new Map<number, UserEntry>();
   private pending = emptyDirty();
   private hasPending = false;
@@ -167,6 +169,20 @@ export class ReadModel {
     const out: { department_id: number; user_id: number }[] = [];
     for (const dep of new Set(departmentIds)) for (const user_id of index.get(dep) ?? []) out.push({ department_id: dep, user_id });
     return out.sort((a, b) => a.user_id - b.user_id);
+  }
+
+  /** im.search.user.list's matches, ascending ids (src/read/search.ts has the rules). */
+  searchUsers(words: readonly string[], viewer: Viewer): number[] {
+    const d = this.fresh();
+    d.search ??= new UserSearchIndex(this.users, this.departmentRows);
+    return d.search.search(words, viewer, this.visibility(viewer));
+  }
+
+  /** im.department.colleagues.list's ids for the user: the rule of src/directory/colleagues.ts over the model. */
+  colleagues(userId: number): number[] {
+    const tree = this.tree();
+    const links = this.users.get(userId)?.departments ?? [];
+    return colleaguesFrom(tree, userId, links, this.activeMembers(tree.sortIds(links)));
   }
 
   /**

@@ -74,6 +74,11 @@ export interface TestRoster {
   /** raw request to a path on the server */
   fetch(path: string, init?: RequestInit): Promise<Reply>;
   queryCount(): number;
+  /**
+   * After a test edited the tables directly (no change record, as no real writer does): the
+   * read model reloads them, as it does after a feed reset.
+   */
+  tablesEdited(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,6 +125,8 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     if (options.seed) {
       const data = options.seed === 'demo' ? (demo ??= await readDirectoryFile(DEMO_SEED)) : options.seed;
       await replaceDirectory(started.store, data);
+      // as a write through the server would: the read model holds the seed before the first call
+      await started.app.afterWrite?.();
     }
     url = await started.listen();
   } catch (error) {
@@ -172,6 +179,9 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     },
     fetch: (path, init) => request(`${url}${path}`, init),
     queryCount: () => roster.store.queryCount(),
+    tablesEdited: async () => {
+      await roster.app.read?.rebuild('a test edited the tables directly');
+    },
     async close() {
       await roster.close();
       await cleanup();
