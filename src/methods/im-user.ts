@@ -1,4 +1,5 @@
 import { presentImUser, type ImUser } from '../directory/user-object.js';
+import { variantOf } from '../read/model.js';
 import { memoryReads, presentOptions, today, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
@@ -15,9 +16,10 @@ export async function imUsersById(ctx: CallContext, ids: readonly number[], avat
     const day = today(ctx);
     const opts = presentOptions(ctx);
     const visible = model.visibility(ctx.caller.viewer);
+    const variant = variantOf(opts);
     return ids.map((id) => {
       const entry = model.user(id);
-      return entry && visible(id) ? new RawJson(model.imUserJson(entry, day, opts, avatarHr)) : null;
+      return entry && visible(id) ? new RawJson(model.imUserJson(entry, day, opts, avatarHr, variant)) : null;
     });
   }
   const users = await loadUsers(ctx.app.store.db, ids, ctx.caller.viewer, today(ctx));

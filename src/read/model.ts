@@ -96,7 +96,14 @@ export class ReadModel {
   private groups = new Map<number, GroupRow>();
   private members = new Map<number, MemberRow[]>();
   private groupsOfUser = new Map<number, number[]>();
-  private derived: { version: number; tree?: DepartmentTree; activeByDepartment?: Map<number, number[]>; search?: UserSearchIndex } = { version: -1 };
+  private derived: {
+    version: number;
+    tree?: DepartmentTree;
+    activeByDepartment?: Map<number, number[]>;
+    search?: UserSearchIndex;
+    /** search answers (ascending ids, never handed out to be changed) by viewer and words */
+    searches?: Map<string, readonly number[]>;
+  } = { version: -1 };
   private readonly lru = new Map<number, UserEntry>();
   private pending = emptyDirty();
   private hasPending = false;
@@ -172,10 +179,18 @@ export class ReadModel {
   }
 
   /** im.search.user.list's matches, ascending ids (src/read/search.ts has the rules). */
-  searchUsers(words: readonly string[], viewer: Viewer): number[] {
+  searchUsers(words: readonly string[], viewer: Viewer): readonly number[] {
     const d = this.fresh();
     d.search ??= new UserSearchIndex(this.users, this.departmentRows);
-    return d.search.search(words, viewer, this.visibility(viewer));
+    // the same search again (paging, a popular prefix) until the next change: the answer is kept
+    const key = `${viewer.extranet ? viewer.id : '*'}\n${words.join('\n')}`;
+    const found = d.searches?.get(key);
+    if (found) return found;
+    const ids = d.search.search(words, viewer, this.visibility(viewer));
+    d.searches ??= new Map();
+    if (d.searches.size >= 256) d.searches.clear();
+    d.searches.set(key, ids);
+    return ids;
   }
 
   /** im.department.colleagues.list's ids for the user: the rule of src/directory/colleagues.ts over the model. */
@@ -206,13 +221,13 @@ export class ReadModel {
   }
 
   /** The messenger user object as JSON text, serialized once per variant while the user is in the LRU. */
-  imUserJson(entry: UserEntry, today: string, opts: PresentOptions, avatarHr: boolean): string {
+  imUserJson(entry: UserEntry, today: string, opts: PresentOptions, avatarHr: boolean, variant = variantOf(opts)): string {
     const absent = absentUntil(entry, today);
     const present = () => JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, opts, { avatarHr }));
     const cap = this.options.cacheUsers;
     if (cap <= 0) return present();
     // everything that varies between callers of one user version: the photo's base URL, AVATAR_HR, and the leave (from the day)
-    const key = `${avatarHr ? 1 : 0}${absent ?? ''}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}`;
+    const key = `${avatarHr ? 1 : 0}${absent ?? ''}|${variant}`;
     const id = entry.row.id;
     const cached = this.lru.get(id) === entry;
     if (cached) {
@@ -466,6 +481,11 @@ export class ReadModel {
     if (this.derived.version !== this.version) this.derived = { version: this.version };
     return this.derived;
   }
+}
+
+/** What, besides the user and the day, shapes a serialized user object: computed once per request. */
+export function variantOf(opts: PresentOptions): string {
+  return `${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}`;
 }
 
 /** The last day of the leave the user is on `today` (overlapping leaves: the latest end), as `loadUsers` computes it. */
