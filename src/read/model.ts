@@ -254,6 +254,11 @@ export class ReadModel {
     return text;
   }
 
+  /** How many users' serialized objects are kept now (at most --cache-users). */
+  serializedUsers(): number {
+    return this.lru.size;
+  }
+
   /** The startup line: how much the model holds. */
   describe(): string {
     const s = this.stats();

@@ -19,8 +19,10 @@ const untimed = (text: string) =>
 const SEEDS = [1, 7, 42, 1234, 99991].map((s) => s + Number(process.env.ROSTER_AGREEMENT_SEED ?? 0));
 
 for (const engine of engines) {
-  for (const seed of SEEDS.slice(0, engine === 'postgres' ? 2 : 3)) {
-    describe(`the read model agrees with the SQL path [${engine}, seed ${seed}]`, () => {
+  for (const [k, seed] of SEEDS.slice(0, engine === 'postgres' ? 2 : 3).entries()) {
+    // --cache-users: everything serialized kept, a tiny LRU that churns, none kept
+    const cacheUsers = [100_000, 3, 0][k]!;
+    describe(`the read model agrees with the SQL path [${engine}, seed ${seed}, --cache-users ${cacheUsers}]`, () => {
       let memory: TestRoster;
       let sql: Roster;
       let sqlUrl: string;
@@ -35,7 +37,7 @@ for (const engine of engines) {
       const hooks = new Map<number, string>();
 
       before(async () => {
-        memory = await startRoster({ engine, seed: dir as never, config: { reads: 'memory' } });
+        memory = await startRoster({ engine, seed: dir as never, config: { reads: 'memory', cacheUsers } });
         sql = await createRoster(testConfig({ db: memory.roster.app.config.db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', reads: 'sql' }));
         sqlUrl = await sql.listen();
       });
@@ -117,6 +119,8 @@ for (const engine of engines) {
         }
         // not a vacuous agreement: most calls answer data
         assert.ok(answered > rounds * 6, `only ${answered} answers were 200`);
+        // the LRU holds no more users' serialized objects than --cache-users allows
+        assert.ok(memory.roster.app.read!.serializedUsers() <= cacheUsers, `${memory.roster.app.read!.serializedUsers()} users serialized`);
       }
 
       /** Random writes through REST on the memory server: every kind of change the model follows. */
