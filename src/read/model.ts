@@ -193,6 +193,22 @@ export class ReadModel {
     return ids;
   }
 
+  /** The group if the viewer may know of it: `groupVisibleTo` of src/store/visibility.ts over the model. */
+  visibleGroup(id: number, viewer: Viewer): GroupRow | undefined {
+    const group = this.groups.get(id);
+    if (!group || !viewer.extranet) return group;
+    return group.active === 1 && (this.groupsOfUser.get(viewer.id) ?? []).includes(id) ? group : undefined;
+  }
+
+  /** sonet_group.user.get: active members the viewer may see, by role (A, E, K) then user id, as `groupMembers` answers. */
+  groupMembers(id: number, viewer: Viewer): { user_id: number; role: string }[] {
+    const visible = this.visibility(viewer);
+    return (this.members.get(id) ?? [])
+      .filter((m) => this.users.get(m.user_id)?.row.active === 1 && visible(m.user_id))
+      .map((m) => ({ user_id: m.user_id, role: m.role }))
+      .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : a.user_id - b.user_id));
+  }
+
   /** im.department.colleagues.list's ids for the user: the rule of src/directory/colleagues.ts over the model. */
   colleagues(userId: number): number[] {
     const tree = this.tree();

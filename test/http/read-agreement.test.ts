@@ -114,6 +114,7 @@ for (const engine of engines) {
             ['user.current', {}],
             ['department.get', { sort: 'NAME' }],
             ['sonet_group.get', {}],
+            ['sonet_group.user.get', { ID: int(1, 7) }],
           ];
           for (const [method, params] of calls) if ((await both(caller, method, params)) === 200) answered++;
         }
