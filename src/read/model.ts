@@ -458,7 +458,14 @@ export class ReadModel {
       this.addMembers(groups.members);
     }
     this.appliedSeq = Math.max(this.appliedSeq, work.seq);
+    // the search index follows changed users in place (building it anew costs far more on a large
+    // directory); a department change, which renames what words match, builds it anew
+    const search = !departments && this.derived.version === this.version ? this.derived.search : undefined;
     this.version++;
+    if (search) {
+      search.update(userIds);
+      this.derived = { version: this.version, search };
+    }
   }
 
   private async loadAll(): Promise<void> {

@@ -45,6 +45,17 @@ function wordStarts(text: string): string[] {
   return out;
 }
 
+/** The index keys of a folded text: the first one and two code points of each word start. */
+function keysOf(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const start of wordStarts(text)) {
+    const cps = [...start.slice(0, 4)];
+    keys.add(cps[0]!);
+    keys.add(cps.slice(0, 2).join(''));
+  }
+  return keys;
+}
+
 export class UserSearchIndex {
   /** user id → ' ' + folded names and position */
   private readonly texts = new Map<number, string>();
@@ -55,29 +66,57 @@ export class UserSearchIndex {
   /** department id → every member (active or not: the rule filters) */
   private readonly members = new Map<number, number[]>();
 
+  /** user id → the departments indexed for them (to take them out again) */
+  private readonly departmentsOf = new Map<number, readonly number[]>();
+
   constructor(
     private readonly users: ReadonlyMap<number, UserEntry>,
     departments: readonly DepartmentRow[],
   ) {
     for (const d of departments) this.departmentTexts.set(d.id, ` ${foldCase(d.name)}`);
-    for (const entry of users.values()) {
-      const r = entry.row;
-      const text = ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
-      this.texts.set(r.id, text);
-      for (const start of wordStarts(text)) {
-        const cps = [...start.slice(0, 4)];
-        for (const key of [cps[0]!, cps.slice(0, 2).join('')]) {
-          let set = this.byKey.get(key);
-          if (!set) this.byKey.set(key, (set = new Set()));
-          set.add(r.id);
-        }
-      }
-      for (const d of entry.departments) {
-        let list = this.members.get(d);
-        if (!list) this.members.set(d, (list = []));
-        list.push(r.id);
-      }
+    for (const entry of users.values()) this.add(entry);
+  }
+
+  /**
+   * Follows a change of these users (the model's users map already holds their new entries, or
+   * none): cheaper than building the index again for every write. Department names are not
+   * followed: a department change builds a new index.
+   */
+  update(ids: Iterable<number>): void {
+    for (const id of ids) {
+      this.remove(id);
+      const entry = this.users.get(id);
+      if (entry) this.add(entry);
     }
+  }
+
+  private add(entry: UserEntry): void {
+    const r = entry.row;
+    const text = ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
+    this.texts.set(r.id, text);
+    for (const key of keysOf(text)) {
+      let set = this.byKey.get(key);
+      if (!set) this.byKey.set(key, (set = new Set()));
+      set.add(r.id);
+    }
+    this.departmentsOf.set(r.id, entry.departments);
+    for (const d of entry.departments) {
+      let list = this.members.get(d);
+      if (!list) this.members.set(d, (list = []));
+      list.push(r.id);
+    }
+  }
+
+  private remove(id: number): void {
+    const text = this.texts.get(id);
+    if (text === undefined) return;
+    for (const key of keysOf(text)) this.byKey.get(key)?.delete(id);
+    this.texts.delete(id);
+    for (const d of this.departmentsOf.get(id) ?? []) {
+      const list = this.members.get(d);
+      if (list) this.members.set(d, list.filter((u) => u !== id));
+    }
+    this.departmentsOf.delete(id);
   }
 
   /** Every matching user id, ascending. */

@@ -16,6 +16,9 @@ import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
 const untimed = (text: string) =>
   text.replace(/,?"result_time":(\{(?:[^{}]|\{[^{}]*\})*\}|\[\])/g, '').replace(/,?"time":\{[^{}]*\}/g, '');
 
+/** Words the random writes put into names, positions and department names (the searches look for them too). */
+const WRITTEN = ['Mar', 'Марина', 'Müller', 'o\'Neil', 'Ann-Marie', 'Σοφία', 'Ünal', 'Kim', 'Léa', 'mar.tin'];
+
 const SEEDS = [1, 7, 42, 1234, 99991].map((s) => s + Number(process.env.ROSTER_AGREEMENT_SEED ?? 0));
 
 for (const engine of engines) {
@@ -108,6 +111,7 @@ for (const engine of engines) {
             ['im.department.employees.get', { ID: [pick(departmentIds), pick(departmentIds)], USER_DATA: pick(['Y', 'N']) }],
             ['im.department.managers.get', { ID: [pick(departmentIds), pick(departmentIds)], USER_DATA: pick(['Y', 'N']) }],
             ['im.search.user.list', { FIND: find, LIMIT: limit, OFFSET: offset, ...(rnd() < 0.2 ? { AVATAR_HR: 'Y' } : {}) }],
+            ['im.search.user.list', { FIND: caseShuffle([...pick(WRITTEN)].slice(0, int(2, 4)).join('')), LIMIT: 50 }],
             ['im.search.department.list', { FIND: rnd() < 0.2 ? '' : prefix(pick(departmentNames)), USER_DATA: pick(['Y', 'N']), LIMIT: limit, OFFSET: offset }],
             ['batch', { halt: 0, cmd: Object.fromEntries(ids(int(1, 8)).map((id, k) => [`u${k}`, `im.user.get?ID=${id}`])) }],
             ['user.get', { FILTER: { ACTIVE: pick([true, false]) }, start: pick([0, 50]) }],
@@ -129,7 +133,7 @@ for (const engine of engines) {
         await survey();
         const admin = memory.admin;
         const call = (method: string, params: Record<string, unknown>, hook = admin) => memory.call(method, params, { hook });
-        const word = () => pick(['Mar', 'Марина', 'Müller', 'o\'Neil', 'Ann-Marie', 'Σοφία', 'Ünal', 'Kim', 'Léa', 'mar.tin']);
+        const word = () => pick(WRITTEN);
         for (let i = 0; i < count; i++) {
           const user = pick(userIds);
           const department = pick(departmentIds);
@@ -167,4 +171,30 @@ for (const engine of engines) {
       });
     });
   }
+}
+
+for (const engine of engines) {
+  describe(`the search index follows writes [${engine}]`, () => {
+    let r: TestRoster;
+    before(async () => {
+      r = await startRoster({ engine, seed: 'demo' });
+    });
+    after(() => r?.close());
+
+    const found = async (FIND: string) => Object.keys((await r.call('im.search.user.list', { FIND })).body.result);
+
+    it('finds a renamed user by the new name and no longer by the old one, department renames too', async () => {
+      assert.deepEqual(await found('Zyxwv'), []);
+      const before = await found('olivia');
+      assert.ok(before.includes('2'), JSON.stringify(before));
+      assert.equal((await r.call('user.update', { ID: 2, NAME: 'Zyxwvu' })).status, 200);
+      assert.deepEqual(await found('zyxw'), ['2']);
+      assert.ok(!(await found('olivia')).includes('2'));
+      assert.equal((await r.call('user.update', { ID: 2, WORK_POSITION: 'Ärztin' })).status, 200);
+      assert.deepEqual(await found('ÄRZT'), ['2']);
+      assert.equal((await r.call('department.update', { ID: 2, NAME: 'Qwertz Office' })).status, 200);
+      assert.ok((await found('qwer')).includes('2'));
+      assert.deepEqual(await found('zyxw'), ['2']);
+    });
+  });
 }
