@@ -20,8 +20,11 @@ import type { FullDirectory } from '../src/store/directory-format.js';
 import { OUT, measuredOn, seconds, table, type BenchContext, type Benchmark } from './lib.js';
 import type { ServerMessage, StartMessage } from './http-server.js';
 
-const USERS = 10_000;
-const DEPARTMENTS = 500;
+/** ROSTER_BENCH_USERS=100000 for the large company (its own section of the document) */
+const USERS = Number(process.env.ROSTER_BENCH_USERS ?? 10_000);
+const DEPARTMENTS = Number(process.env.ROSTER_BENCH_DEPARTMENTS ?? Math.max(500, Math.round(USERS / 20)));
+/** ROSTER_BENCH_READS=sql measures the SQL read path instead of the read model */
+const READS = process.env.ROSTER_BENCH_READS === 'sql' ? 'sql' : 'memory';
 const SEED = 42;
 /** measured seconds per scenario and engine (ROSTER_BENCH_HTTP_SECONDS for a quick look): 8 keeps `npm run bench` near 5 minutes */
 const DURATION = Number(process.env.ROSTER_BENCH_HTTP_SECONDS ?? 8);
@@ -140,13 +143,20 @@ interface Server {
   url: string;
   hooks: Record<number, string>;
   loadMs: number;
-  sample(): Promise<{ statements: number; cpuMs: number }>;
+  startMs: number;
+  rss: number;
+  model: string;
+  sample(): Promise<{ statements: number; cpuMs: number; rss: number }>;
+  /** starts the same-bytes floor in the server's process: its URL */
+  bare(answers: [string, string, string][]): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Forks bench/http-server.ts on `db` and waits until it listens with the company loaded. */
 async function startServer(db: string, webhookUsers: number[]): Promise<Server> {
-  const child: ChildProcess = fork(SERVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // ROSTER_BENCH_CPU_PROF=<dir>: the server writes a CPU profile there (node --cpu-prof) when it stops
+  const prof = process.env.ROSTER_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.ROSTER_BENCH_CPU_PROF] : [];
+  const child: ChildProcess = fork(SERVER, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting: ((m: ServerMessage) => void)[] = [];
   let failure: Error | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -164,15 +174,23 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
         else reject(failure ?? new Error(`the server answered ${m.type} instead of ${type}`));
       });
     });
-  const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers };
+  const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers, reads: READS };
   const ready = next('ready');
   child.send(start);
   try {
-    const { url, hooks, loadMs } = await ready;
+    const { url, hooks, loadMs, startMs, rss, model } = await ready;
     return {
       url,
       hooks,
       loadMs,
+      startMs,
+      rss,
+      model,
+      async bare(answers) {
+        const answer = next('bare-ready');
+        child.send({ type: 'bare', answers });
+        return (await answer).url;
+      },
       async sample() {
         const answer = next('sample');
         child.send({ type: 'sample' });
@@ -247,8 +265,9 @@ async function idle(server: Server): Promise<{ statements: number; cpuMs: number
  * Calls every request body of the scenario once, one at a time, and checks the whole answer;
  * also counts the statements each call sent to the store (exact here, unlike under load).
  */
-async function preflight(server: Server, s: Scenario): Promise<{ problems: string[]; statements: number; total?: number }> {
+async function preflight(server: Server, s: Scenario): Promise<{ problems: string[]; statements: number; total?: number; answers: [string, string, string][] }> {
   const problems: string[] = [];
+  const answers: [string, string, string][] = [];
   let total: number | undefined;
   const before = await idle(server);
   for (const body of s.bodies) {
@@ -258,6 +277,7 @@ async function preflight(server: Server, s: Scenario): Promise<{ problems: strin
       body: JSON.stringify(body),
     });
     const text = await res.text();
+    answers.push([`${server.hooks[s.caller]}${s.method}`, JSON.stringify(body), text]);
     let parsed: any = text;
     try {
       parsed = JSON.parse(text);
@@ -269,12 +289,12 @@ async function preflight(server: Server, s: Scenario): Promise<{ problems: strin
     if (typeof parsed?.total === 'number') total = parsed.total;
   }
   const after = await server.sample();
-  return { problems, statements: (after.statements - before.statements) / s.bodies.length, total };
+  return { problems, statements: (after.statements - before.statements) / s.bodies.length, total, answers };
 }
 
-function load(server: Server, s: Scenario, duration: number): Promise<Result> {
+function load(server: Server, s: Scenario, duration: number, url = server.url): Promise<Result> {
   return autocannon({
-    url: server.url,
+    url,
     connections: CONNECTIONS,
     duration,
     requests: s.bodies.map((body) => ({
@@ -304,26 +324,34 @@ function failures(r: Result): string[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB/s`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 
 export const httpBenchmark: Benchmark = {
   name: 'http',
+  section: USERS === 10_000 ? 'http' : `http-${USERS}`,
   title: `HTTP load: ${USERS.toLocaleString('en')} users, ${DEPARTMENTS.toLocaleString('en')} departments`,
   async run(ctx) {
     const intro = await measuredOn(ctx);
     await mkdir(OUT, { recursive: true });
     const company = generateCompany({ users: USERS, departments: DEPARTMENTS, seed: SEED });
-    const { list, head, find } = scenarios(company);
+    const { list: all, head, find } = scenarios(company);
+    // ROSTER_BENCH_ONLY=im.user.list.get,batch: only those methods (a profile of one scenario)
+    const only = process.env.ROSTER_BENCH_ONLY?.split(',');
+    const list = only ? all.filter((s) => only.includes(s.method)) : all;
     const rows: (string | number)[][] = [];
     const alarms: string[] = [];
     const loads: string[] = [];
     const used = engines(ctx);
     let searchTotal: number | undefined;
+    const memory: (string | number)[][] = [];
     for (const engine of used) {
       const target = await engine.fresh();
       try {
         ctx.log(`${engine.name}: starting a server with ${USERS} users, ${DEPARTMENTS} departments`);
         const server = await startServer(target.db, [1, head]);
         loads.push(`${engine.name} ${seconds(server.loadMs)}`);
+        let peakRss = server.rss;
+        ctx.log(`${engine.name}: started in ${Math.round(server.startMs)} ms, RSS ${mib(server.rss)}; ${server.model}`);
         try {
           for (const s of list) {
             const checked = await preflight(server, s);
@@ -343,8 +371,15 @@ export const httpBenchmark: Benchmark = {
             ];
             const completed = r.requests.total;
             const perSecond = completed / r.duration;
+            peakRss = Math.max(peakRss, after.rss);
+            // the floor: a bare node:http server in the same process answering the very same bytes
+            const bareUrl = await server.bare(checked.answers);
+            await load(server, s, WARMUP, bareUrl);
+            const floor = await load(server, s, DURATION, bareUrl);
+            const floorPerSecond = floor.requests.total / floor.duration;
+            if (failures(floor).length) problems.push(`the floor: ${failures(floor).join('; ')}`);
             ctx.log(
-              `   ${Math.round(perSecond)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms` +
+              `   ${Math.round(perSecond)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms; same bytes from bare node:http ${Math.round(floorPerSecond)} req/s: ratio ${(perSecond / floorPerSecond).toFixed(3)}` +
                 (problems.length ? `\n   !!! ${problems.join('; ')}` : ''),
             );
             if (problems.length) alarms.push(`${engine.name}, ${s.name}: ${problems.join('; ')}`);
@@ -354,6 +389,8 @@ export const httpBenchmark: Benchmark = {
               problems.length ? `**${Math.round(perSecond)}**` : Math.round(perSecond),
               `${r.latency.p50} ms`,
               `${r.latency.p99} ms`,
+              Math.round(floorPerSecond),
+              (perSecond / floorPerSecond).toFixed(3),
               mb(r.throughput.average),
               completed ? kib(r.throughput.total / completed) : '–',
               Number(checked.statements.toFixed(1)),
@@ -361,6 +398,7 @@ export const httpBenchmark: Benchmark = {
               problems.length ? `**${cell(problems.join('; '))}**` : `none of ${completed}`,
             ]);
           }
+          memory.push([engine.name, `${Math.round(server.startMs)} ms`, mib(server.rss), mib(peakRss), server.model]);
         } finally {
           await server.stop();
         }
@@ -381,7 +419,12 @@ export const httpBenchmark: Benchmark = {
         `${WARMUP} s of warm-up and then ${DURATION} s measured per scenario and engine. **Server and load generator share the machine's ` +
         `${cpus().length} cores** (and PostgreSQL runs on them too), so these are figures for one small box, not the server's ceiling.`,
       '',
-      table(['scenario', 'engine', 'requests/s', 'latency p50', 'latency p99', 'throughput', 'answer size', 'statements/request', 'CPU: server / autocannon', 'errors'], rows),
+      table(['scenario', 'engine', 'requests/s', 'latency p50', 'latency p99', 'same bytes, bare node:http (req/s)', 'ratio', 'throughput', 'answer size', 'statements/request', 'CPU: server / autocannon', 'errors'], rows),
+      '',
+      `Reads: \`--reads ${READS}\`. "same bytes" is a bare \`node:http\` server, in the server's process after Roster's run, answering each request with the very bytes Roster gave ` +
+        'for it (the floor for that answer on this machine), loaded the same way; "ratio" is Roster\'s requests/s over it.',
+      '',
+      table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'RSS peak under load', 'read model'], memory),
       '',
       `Each connection cycles through ${VARIANTS} request bodies where the scenario has variants (ids drawn with a fixed seed; fast pages from ` +
         `${VARIANTS} points of the id range). FIND=${find} matches ${searchTotal ?? '?'} users. "statements/request" counts the statements the server ` +

@@ -3,13 +3,15 @@
  * its own, so that the server and autocannon do not share one event loop (they still share the
  * machine's cores). Started with `fork`, it talks over the IPC channel:
  *
- *   parent → { type: 'start', db, users, departments, seed, webhookUsers }
- *   child  → { type: 'ready', url, hooks, loadMs }   (hooks: webhook base URL per user id)
- *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs }
+ *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads }
+ *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, model }   (hooks: webhook base URL per user id)
+ *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
+ *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss }
  *   parent → { type: 'stop' }    the child closes the server and the store and exits
  *
  * It exits by itself when the parent goes away.
  */
+import { createServer, type Server } from 'node:http';
 import { createRoster, type Roster } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { SCOPES } from '../src/rest/scopes.js';
@@ -25,45 +27,83 @@ export interface StartMessage {
   seed: number;
   /** a webhook with every scope is made for each of these users */
   webhookUsers: number[];
+  /** --reads (default memory) */
+  reads?: 'memory' | 'sql';
+}
+
+/** The floor: a bare node:http server answering each request (path and body) with these bytes. */
+export interface BareMessage {
+  type: 'bare';
+  /** [path, request body, response text] */
+  answers: [string, string, string][];
 }
 
 export type ServerMessage =
-  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number }
-  /** statements sent to the store and CPU time (user + system) used by the server process so far */
-  | { type: 'sample'; statements: number; cpuMs: number }
+  /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss after it */
+  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; model: string }
+  | { type: 'bare-ready'; url: string }
+  /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size now */
+  | { type: 'sample'; statements: number; cpuMs: number; rss: number }
   | { type: 'error'; message: string };
 
 const send = (message: ServerMessage) => process.send?.(message);
 let roster: Roster | undefined;
 
 async function start(m: StartMessage): Promise<void> {
-  roster = await createRoster(testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC' }));
+  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory' });
+  const loader = await createRoster(config);
   const loadStart = performance.now();
-  await replaceDirectory(roster.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));
+  await replaceDirectory(loader.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));
   const loadMs = performance.now() - loadStart;
-  const url = await roster.listen();
   const hooks: Record<number, string> = {};
   for (const userId of m.webhookUsers) {
-    const { secret } = await createWebhook(roster.store.db, { userId, scopes: [...SCOPES], title: 'bench' });
+    const { secret } = await createWebhook(loader.store.db, { userId, scopes: [...SCOPES], title: 'bench' });
     hooks[userId] = `/rest/${userId}/${secret}/`;
   }
-  send({ type: 'ready', url, hooks, loadMs });
+  await loader.close();
+  // the start-up that counts: a server on a database that already holds the company
+  (globalThis as { gc?: () => void }).gc?.();
+  const startAt = performance.now();
+  roster = await createRoster(config);
+  const url = await roster.listen();
+  const startMs = performance.now() - startAt;
+  (globalThis as { gc?: () => void }).gc?.();
+  send({ type: 'ready', url, hooks, loadMs, startMs, rss: process.memoryUsage().rss, model: roster.app.read?.describe() ?? 'no read model (--reads sql)' });
+}
+
+let bare: Server | undefined;
+
+function startBare(m: BareMessage): void {
+  const answers = new Map(m.answers.map(([path, body, text]) => [`${path}\n${body}`, Buffer.from(text)]));
+  bare?.close();
+  bare = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = answers.get(`${req.url}\n${Buffer.concat(chunks).toString()}`);
+      res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', 'content-length': answer?.length ?? 0 });
+      res.end(answer);
+    });
+  });
+  bare.listen(0, '127.0.0.1', () => send({ type: 'bare-ready', url: `http://127.0.0.1:${(bare!.address() as { port: number }).port}` }));
 }
 
 async function stop(code: number): Promise<never> {
+  bare?.close();
   await roster?.close().catch(() => undefined);
   process.exit(code);
 }
 
-process.on('message', (m: StartMessage | { type: 'sample' | 'stop' }) => {
-  if (m.type === 'start') {
+process.on('message', (m: StartMessage | BareMessage | { type: 'sample' | 'stop' }) => {
+  if (m.type === 'bare') startBare(m);
+  else if (m.type === 'start') {
     start(m).catch((error: unknown) => {
       send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       void stop(1);
     });
   } else if (m.type === 'sample') {
     const cpu = process.cpuUsage();
-    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 });
+    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: process.memoryUsage().rss });
   } else if (m.type === 'stop') {
     void stop(0);
   }

@@ -25,6 +25,8 @@ export interface BenchContext {
 }
 
 export interface Benchmark {
+  /** the document section it writes (default: name) */
+  section?: string;
   /** the section's id in docs/PERFORMANCE.md, and the name `npm run bench -- <name>` selects */
   name: string;
   /** the section's heading */

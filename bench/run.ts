@@ -34,7 +34,7 @@ for (const b of chosen) {
   console.log(`== ${b.name}: ${b.title}`);
   const body = await b.run({ pgUrl, log: (m) => console.log(`   ${m}`) });
   console.log(`   done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  sections.push({ name: b.name, title: b.title, body });
+  sections.push({ name: b.section ?? b.name, title: b.title, body });
 }
 if (writeDoc) {
   await updateDocument(sections);

@@ -3,7 +3,7 @@ import { parseChangesKeep, type Config } from './config.js';
 import { createChangeFeed } from './directory/feed.js';
 import { adminRoutes } from './http/admin.js';
 import { controlRoutes, healthRoutes, metricsRoutes } from './http/control-routes.js';
-import { setUpControl } from './control.js';
+import { addReadinessCheck, setUpControl } from './control.js';
 import { changesRoutes } from './http/changes-routes.js';
 import { consoleRoutes } from './http/console/routes.js';
 import { EventService } from './events/service.js';
@@ -11,6 +11,7 @@ import { eventRoutes } from './http/events.js';
 import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
+import { ReadModel } from './read/model.js';
 import { installOAuth } from './oauth/index.js';
 import type { App } from './rest/context.js';
 import { createLimits } from './rest/limits-setup.js';
@@ -44,12 +45,27 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   });
   await feed.start();
   app.feed = feed;
+  // the read model (issue #11): loaded after the feed started, so nothing committed in between is missed
+  const read = config.reads === 'memory' ? new ReadModel(store, { cacheUsers: config.cacheUsers, log: () => app.log }) : undefined;
+  if (read) {
+    try {
+      await read.start(feed);
+    } catch (error) {
+      await feed.close();
+      throw error;
+    }
+    app.read = read;
+    addReadinessCheck(app, { name: 'read model loaded', check: async () => (read.loaded ? true : 'loading') });
+  }
   app.afterWrite = async () => {
     await feed.catchUp();
+    // read-your-writes: the answer to a write leaves once the model holds it
+    await read?.settle();
     app.events?.wake();
   };
   const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, consoleRoutes, ...(options.installers ?? [])];
   const server = await buildServer(app, installers).catch(async (error: unknown) => {
+    await read?.close();
     await feed.close();
     throw error;
   });
@@ -74,6 +90,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
       await events.stop();
       await roster.https?.close();
       await server.close();
+      await read?.close();
       await feed.close();
       await app.limits?.close();
       if (!options.store) await store.close();

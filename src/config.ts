@@ -209,6 +209,20 @@ export const settings = {
     schema: z.string().refine((v) => parseChangesKeep(v) !== null, 'must be an age (30m, 12h, 7d), a row count, or both such as 7d,1000000'),
     doc: 'how long the change feed keeps its rows: an age, a row count, or both (whichever keeps fewer)',
   },
+  reads: {
+    flag: 'reads',
+    env: 'ROSTER_READS',
+    default: 'memory',
+    schema: z.enum(['memory', 'sql']),
+    doc: 'where read methods are answered from: memory (the read model, kept current by the change feed) or sql (the store: the reference path)',
+  },
+  cacheUsers: {
+    flag: 'cache-users',
+    env: 'ROSTER_CACHE_USERS',
+    default: 100_000,
+    schema: int(0, 100_000_000),
+    doc: 'most users whose serialized messenger objects the read model keeps (least recently used go first; 0 keeps none)',
+  },
   eventTimeout: {
     flag: 'event-timeout',
     env: 'ROSTER_EVENT_TIMEOUT',

@@ -47,6 +47,8 @@ program
   .option('--metrics <on|off>', 'serve Prometheus metrics at /metrics (ROSTER_METRICS, default on)')
   .option('--metrics-token <token>', 'bearer token /metrics requires (ROSTER_METRICS_TOKEN)')
   .option('--changes-keep <limits>', 'how long the change feed keeps rows: 7d, 1000000 or 7d,1000000 (ROSTER_CHANGES_KEEP, default 7d,1000000)')
+  .option('--reads <memory|sql>', 'answer read methods from the in-memory read model or from the store (ROSTER_READS, default memory)')
+  .option('--cache-users <n>', 'most users whose serialized objects the read model keeps, LRU; 0 none (ROSTER_CACHE_USERS, default 100000)')
   .option('--event-timeout <seconds>', 'seconds an event handler has to answer (ROSTER_EVENT_TIMEOUT, default 10)')
   .option('--event-retries <n>', 'retries of a failed event delivery, exponential backoff (ROSTER_EVENT_RETRIES, default 0)')
   .option('--event-hosts <list>', 'hosts event handlers may be on, e.g. localhost,*.example.com (ROSTER_EVENT_HOSTS, default any)')

@@ -30,6 +30,11 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   const url = await roster.listen();
   const lines = [`Roster is listening on ${url}`, `Directory: ${store.location} (${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'})`];
   if (roster.https && roster.httpUrl) lines.splice(1, 0, `  and plain HTTP on ${roster.httpUrl}`);
+  // how much the read model holds, once a seed loaded above is in it
+  if (roster.app.read) {
+    await roster.app.read.settle();
+    lines.push(roster.app.read.describe());
+  }
   if (roster.https) lines.push(...trustInstructions(roster.https.credentials));
   const curl = roster.https?.credentials.source === 'dev' ? `curl --cacert '${roster.https.credentials.certPath}'` : 'curl';
   if (config.demo) {

@@ -14,8 +14,18 @@ export async function colleagueIds(db: Db, userId: number): Promise<number[]> {
     departmentsOf(db, userId),
   ]);
   const tree = new DepartmentTree(departments);
+  const members = await activeMembers(db, tree.sortIds(links));
+  return colleaguesFrom(tree, userId, links, members);
+}
+
+/** The rule itself, over rows already read (from the store above, or from the read model). */
+export function colleaguesFrom(
+  tree: DepartmentTree,
+  userId: number,
+  links: readonly number[],
+  members: readonly { department_id: number; user_id: number }[],
+): number[] {
   const mine = tree.sortIds(links);
-  const members = await activeMembers(db, mine);
   const byDepartment = new Map<number, number[]>();
   for (const m of members) {
     let list = byDepartment.get(m.department_id);

@@ -3,12 +3,13 @@ import { foldCase } from '../store/case-fold.js';
 import type { DepartmentTree } from './tree.js';
 import type { ImUser } from './user-object.js';
 
-export interface ImDepartment {
+/** `U`: the user object as the caller holds it (presented, or already serialized by the read model). */
+export interface ImDepartment<U = ImUser> {
   id: number;
   name: string;
   full_name: string;
   manager_user_id: number;
-  manager_user_data?: ImUser | null;
+  manager_user_data?: U | null;
 }
 
 /**
@@ -16,12 +17,12 @@ export interface ImDepartment {
  * its fields are decided. `managers` is given only with USER_DATA=Y; a department without a head
  * (or whose head is gone) then carries `null`, not the caller as upstream does (CONTRACT §9).
  */
-export function presentImDepartment(
+export function presentImDepartment<U = ImUser>(
   department: DepartmentRow,
   tree: DepartmentTree,
-  managers?: ReadonlyMap<number, ImUser>,
-): ImDepartment {
-  const out: ImDepartment = {
+  managers?: ReadonlyMap<number, U>,
+): ImDepartment<U> {
+  const out: ImDepartment<U> = {
     id: department.id,
     name: department.name,
     full_name: tree.fullName(department.id),

@@ -1,5 +1,5 @@
 import { RestError } from '../rest/errors.js';
-import { WireMap } from '../rest/wire-map.js';
+import { RawJson, WireMap } from '../rest/wire-map.js';
 
 /** The 413 for an answer over the size limit, before a string that large is ever built. */
 export function answerTooLarge(maxBytes: number): RestError {
@@ -8,7 +8,7 @@ export function answerTooLarge(maxBytes: number): RestError {
 
 /**
  * JSON text for a response: JSON.stringify, except that WireMaps keep their key order (an
- * object would put integer keys first in ascending order). The pieces are counted as they are
+ * object would put integer keys first in ascending order) and RawJson is copied as it is. The pieces are counted as they are
  * made: past `maxChars` it throws ANSWER_TOO_LARGE instead of going on towards V8's string
  * limit (a RangeError, once a 500).
  */
@@ -20,6 +20,7 @@ export function toJson(value: unknown, maxChars = Infinity): string {
     return text;
   };
   const walk = (v: unknown): string => {
+    if (v instanceof RawJson) return piece(v.text);
     if (v instanceof WireMap) {
       if (v.isList()) return `[${v.pairs().map(([, x]) => walk(x)).join(',')}]`;
       return `{${v.pairs().map(([k, x]) => `${piece(JSON.stringify(k))}:${walk(x)}`).join(',')}}`;
@@ -43,7 +44,7 @@ export function toJson(value: unknown, maxChars = Infinity): string {
 
 function containsWireMap(value: object): boolean {
   for (const v of Object.values(value)) {
-    if (v instanceof WireMap) return true;
+    if (v instanceof WireMap || v instanceof RawJson) return true;
     if (v !== null && typeof v === 'object' && containsWireMap(v)) return true;
   }
   return false;

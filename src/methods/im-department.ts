@@ -2,10 +2,10 @@ import { colleagueIds } from '../directory/colleagues.js';
 import { presentImDepartment, type ImDepartment } from '../directory/department-object.js';
 import { DepartmentTree } from '../directory/tree.js';
 import type { ImUser } from '../directory/user-object.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
-import { WireMap } from '../rest/wire-map.js';
+import { RawJson, WireMap } from '../rest/wire-map.js';
 import { activeMembers, allDepartments, someActiveMemberIds, type DepartmentRow } from '../store/departments.js';
 import { requireIntranet } from './access.js';
 import { imUsersById } from './im-user.js';
@@ -18,10 +18,10 @@ export function pageOf<T>(items: readonly T[], offset: number, limit: number): {
 }
 
 /** User objects keyed by id for the ids that exist and that the caller may see: one bulk load. */
-export async function imUserMap(ctx: CallContext, ids: readonly number[]): Promise<Map<number, ImUser>> {
+export async function imUserMap(ctx: CallContext, ids: readonly number[]): Promise<Map<number, ImUser | RawJson>> {
   const unique = [...new Set(ids)];
   const users = await imUsersById(ctx, unique, false);
-  const out = new Map<number, ImUser>();
+  const out = new Map<number, ImUser | RawJson>();
   unique.forEach((id, i) => {
     const user = users[i];
     if (user) out.set(id, user);
@@ -35,7 +35,7 @@ export async function imDepartments(
   rows: readonly DepartmentRow[],
   tree: DepartmentTree,
   userData: boolean,
-): Promise<ImDepartment[]> {
+): Promise<ImDepartment<ImUser | RawJson>[]> {
   const managers = userData ? await imUserMap(ctx, rows.flatMap((d) => (d.head_id ? [d.head_id] : []))) : undefined;
   return rows.map((d) => presentImDepartment(d, tree, managers));
 }
@@ -47,7 +47,8 @@ function departmentIds(ctx: CallContext, p: Params): number[] {
 
 /** The requested departments that exist, in request order: the order the result maps keep. */
 async function existing(ctx: CallContext, ids: readonly number[]): Promise<DepartmentRow[]> {
-  const byId = new Map((await allDepartments(ctx.app.store.db)).map((d) => [d.id, d]));
+  const model = memoryReads(ctx);
+  const byId = model ? model.tree().byId : new Map((await allDepartments(ctx.app.store.db)).map((d) => [d.id, d]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -70,7 +71,8 @@ const colleagues: MethodDefinition = {
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     requireIntranet(ctx);
     const { offset, limit } = readOffsetLimit(p, ctx.start);
-    const ids = await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
+    const model = memoryReads(ctx);
+    const ids = model ? model.colleagues(ctx.caller.user.id) : await colleagueIds(ctx.app.store.db, ctx.caller.user.id);
     const { page, total, next } = pageOf(ids, offset, limit);
     if (!isYes(p.USER_DATA)) return { result: page, total, next };
     const users = (await imUsersById(ctx, page, false)).filter((u) => u !== null);
@@ -98,7 +100,8 @@ export const imDepartmentMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const ids = new Set(readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'INVALID_FORMAT' }));
-      const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
+      const model = memoryReads(ctx);
+      const tree = model ? model.tree() : new DepartmentTree(await allDepartments(ctx.app.store.db));
       const rows = tree.ordered.filter((d) => ids.has(d.id));
       return { result: await imDepartments(ctx, rows, tree, isYes(p.USER_DATA)) };
     },
@@ -129,21 +132,29 @@ export const imDepartmentMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const found = await existing(ctx, departmentIds(ctx, p));
-      if (isYes(p.USER_DATA)) {
-        // the budget first, on at most one id more than it allows: 500 departments' 20,000
-        // memberships were read (hundreds of ms of event loop) only to be refused afterwards
-        const allowed = ctx.budget.allowance;
-        const some = await someActiveMemberIds(ctx.app.store.db, found.map((d) => d.id), allowed + 1);
-        if (some.length > allowed) ctx.budget.checkUsers(some.length, true);
-      }
-      const members = new Map<number, number[]>(found.map((d) => [d.id, []]));
-      // a few departments per statement, the event loop served between them: on SQLite one
-      // statement over 500 departments read 20,000 memberships in one block of the event loop
-      const ids = [...members.keys()];
-      for (let i = 0; i < ids.length; i += DEPARTMENTS_PER_READ) {
-        if (i > 0) await new Promise<void>((resume) => setImmediate(resume));
-        const slice = ids.slice(i, i + DEPARTMENTS_PER_READ);
-        for (const m of await activeMembers(ctx.app.store.db, slice)) members.get(m.department_id)?.push(m.user_id);
+      const model = memoryReads(ctx);
+      const ids = found.map((d) => d.id);
+      const members = new Map<number, number[]>(ids.map((id) => [id, []]));
+      if (model) {
+        for (const m of model.activeMembers(ids)) members.get(m.department_id)?.push(m.user_id);
+        if (isYes(p.USER_DATA)) {
+          const distinct = new Set([...members.values()].flat()).size;
+          if (distinct > ctx.budget.allowance) ctx.budget.checkUsers(distinct, true);
+        }
+      } else {
+        if (isYes(p.USER_DATA)) {
+          // the budget first, on at most one id more than it allows: 500 departments' 20,000
+          // memberships were read (hundreds of ms of event loop) only to be refused afterwards
+          const allowed = ctx.budget.allowance;
+          const some = await someActiveMemberIds(ctx.app.store.db, ids, allowed + 1);
+          if (some.length > allowed) ctx.budget.checkUsers(some.length, true);
+        }
+        // a few departments per statement, the event loop served between them: on SQLite one
+        // statement over 500 departments read 20,000 memberships in one block of the event loop
+        for (let i = 0; i < ids.length; i += DEPARTMENTS_PER_READ) {
+          if (i > 0) await new Promise<void>((resume) => setImmediate(resume));
+          for (const m of await activeMembers(ctx.app.store.db, ids.slice(i, i + DEPARTMENTS_PER_READ))) members.get(m.department_id)?.push(m.user_id);
+        }
       }
       if (!isYes(p.USER_DATA)) return { result: WireMap.from(members) };
       const users = await imUserMap(ctx, [...members.values()].flat());

@@ -1,6 +1,6 @@
 import { matchDepartments } from '../directory/department-object.js';
 import { DepartmentTree } from '../directory/tree.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, isYes, readOffsetLimit, readString, type Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
@@ -45,8 +45,17 @@ const userSearch: MethodDefinition = {
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     const words = searchWords(readFind(p));
     const { offset, limit } = readOffsetLimit(p, ctx.start);
-    const { db, dialect } = ctx.app.store;
-    const { total, ids } = await searchUsers(db, dialect, { words, viewer: ctx.caller.viewer, offset, limit });
+    const model = memoryReads(ctx);
+    let total: number;
+    let ids: number[];
+    if (model) {
+      const all = model.searchUsers(words, ctx.caller.viewer);
+      total = all.length;
+      ids = all.slice(offset, offset + limit);
+    } else {
+      const { db, dialect } = ctx.app.store;
+      ({ total, ids } = await searchUsers(db, dialect, { words, viewer: ctx.caller.viewer, offset, limit }));
+    }
     const users = await imUsersById(ctx, ids, isYes(p.AVATAR_HR));
     const result = new WireMap();
     users.forEach((user, i) => {
@@ -75,7 +84,8 @@ const departmentSearch: MethodDefinition = {
     const { offset, limit } = readOffsetLimit(p, ctx.start);
     // upstream's structure is empty for an extranet user: an empty list rather than an error (visibility.ts)
     if (!seesStructure(ctx.caller.viewer)) return { result: [], total: 0 };
-    const tree = new DepartmentTree(await allDepartments(ctx.app.store.db));
+    const model = memoryReads(ctx);
+    const tree = model ? model.tree() : new DepartmentTree(await allDepartments(ctx.app.store.db));
     const { page, total, next } = pageOf(matchDepartments(tree, find), offset, limit);
     return { result: await imDepartments(ctx, page, tree, isYes(p.USER_DATA)), total, next };
   },

@@ -1,14 +1,27 @@
-import { presentImUser } from '../directory/user-object.js';
-import { presentOptions, today, type CallContext } from '../rest/context.js';
+import { presentImUser, type ImUser } from '../directory/user-object.js';
+import { variantOf } from '../read/model.js';
+import { memoryReads, presentOptions, today, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
-import { WireMap } from '../rest/wire-map.js';
+import { RawJson, WireMap } from '../rest/wire-map.js';
 import { loadUsers } from '../store/users.js';
 
 /** User objects for the ids, `null` where the id is unknown or hidden from the caller. */
-export async function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: boolean) {
+export async function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: boolean): Promise<(ImUser | RawJson | null)[]> {
   ctx.budget.takeUsers(ids.length);
+  const model = memoryReads(ctx);
+  if (model) {
+    // from memory: the bytes serialized once per user version, the same presenter behind them
+    const day = today(ctx);
+    const opts = presentOptions(ctx);
+    const visible = model.visibility(ctx.caller.viewer);
+    const variant = variantOf(opts);
+    return ids.map((id) => {
+      const entry = model.user(id);
+      return entry && visible(id) ? new RawJson(model.imUserJson(entry, day, opts, avatarHr, variant)) : null;
+    });
+  }
   const users = await loadUsers(ctx.app.store.db, ids, ctx.caller.viewer, today(ctx));
   const opts = presentOptions(ctx);
   return ids.map((id) => {

@@ -6,7 +6,7 @@ import {
 import { addGroupMembers, createGroup, deleteGroup, removeGroupMembers, updateGroup } from '../directory/commands/groups.js';
 import { runCommand, type Tx } from '../directory/commands/run.js';
 import { flag, idList, text } from './user-fields.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
@@ -147,8 +147,10 @@ export const sonetGroupMethods: MethodDefinition[] = [
     handler: async (ctx: CallContext, p: Params) => {
       const id = readId(p, 'ID', 'a group');
       const db = ctx.app.store.db;
-      if (!(await findVisibleGroup(db, id, ctx.caller.viewer))) throw argumentError('ID', 'Socialnetwork group not found');
-      const members = await groupMembers(db, id, ctx.caller.viewer);
+      const model = memoryReads(ctx);
+      const found = model ? model.visibleGroup(id, ctx.caller.viewer) : await findVisibleGroup(db, id, ctx.caller.viewer);
+      if (!found) throw argumentError('ID', 'Socialnetwork group not found');
+      const members = model ? model.groupMembers(id, ctx.caller.viewer) : await groupMembers(db, id, ctx.caller.viewer);
       return { result: members.map((m) => ({ USER_ID: String(m.user_id), ROLE: m.role })) };
     },
   },

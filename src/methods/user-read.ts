@@ -3,7 +3,7 @@ import {
   type FilterSpec,
 } from './list-params.js';
 import { ONLINE_SECONDS, presentUserRow, USER_FIELD_LABELS, visibleUserFields, type UserField } from '../directory/user-row.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
@@ -131,7 +131,9 @@ export const userReadMethods: MethodDefinition[] = [
     summary: 'The calling user as a user.get row',
     differences: ['`LAST_LOGIN` is the last activity; `TIME_ZONE` and `UF_EMPLOYMENT_DATE` are always empty.'],
     handler: async (ctx) => {
-      const row = await userWithDepartments(ctx.app.store.db, ctx.caller.user.id);
+      // from the read model when it holds the caller (one just added elsewhere may not be there yet)
+      const entry = memoryReads(ctx)?.user(ctx.caller.user.id);
+      const row = entry ? { ...entry.row, departments: entry.departments } : await userWithDepartments(ctx.app.store.db, ctx.caller.user.id);
       // the caller was just authenticated; a concurrent delete is the only way to get here
       if (!row) throw new RestError('NO_AUTH_FOUND');
       const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now: clock.unix() };

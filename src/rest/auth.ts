@@ -4,6 +4,7 @@ import { hashSecret, scopesOf, webhooksOf } from '../store/webhooks.js';
 import { viewerOf, type App, type Caller } from './context.js';
 import { RestError } from './errors.js';
 import { clock } from '../clock.js';
+import { storeUnreachable } from '../store/unreachable.js';
 
 /** Credentials as they arrive: webhook path segments, or an access token from any of its places. */
 export interface Credentials {
@@ -20,7 +21,36 @@ export async function authenticate(app: App, credentials: Credentials): Promise<
   throw new RestError('NO_AUTH_FOUND');
 }
 
+/**
+ * Webhooks that authenticated lately, for answering reads from the read model while the
+ * database cannot be reached (issue #11): nothing can revoke a webhook or dismiss a user while
+ * it is away, so the last answer the store gave stays right until it is back. Used only then.
+ */
+const MAX_REMEMBERED = 10_000;
+const remembered = new WeakMap<App, Map<string, { caller: Caller; expiresAt: number | null }>>();
+
 async function authenticateWebhook(app: App, userPart: string, secret: string): Promise<Caller> {
+  if (!app.read) return lookUpWebhook(app, userPart, secret);
+  const key = `${userPart}\n${hashSecret(secret)}`;
+  let known = remembered.get(app);
+  if (!known) remembered.set(app, (known = new Map()));
+  try {
+    const caller = await lookUpWebhook(app, userPart, secret, (expiresAt, caller) => {
+      known.delete(key);
+      known.set(key, { caller, expiresAt });
+      if (known.size > MAX_REMEMBERED) known.delete(known.keys().next().value!);
+    });
+    return caller;
+  } catch (error) {
+    const last = known.get(key);
+    if (!storeUnreachable(error) || !last || (last.expiresAt !== null && last.expiresAt <= clock.seconds())) throw error;
+    const user = app.read.user(last.caller.user.id)?.row;
+    if (!user || user.active !== 1) throw error;
+    return { ...last.caller, user, viewer: viewerOf(user) };
+  }
+}
+
+async function lookUpWebhook(app: App, userPart: string, secret: string, remember?: (expiresAt: number | null, caller: Caller) => void): Promise<Caller> {
   const db = app.store.db;
   let user: UserRow | undefined;
   if (/^\d{1,10}$/.test(userPart)) user = await findUser(db, Number(userPart));
@@ -36,5 +66,7 @@ async function authenticateWebhook(app: App, userPart: string, secret: string): 
   if (!user || !match || match.revoked_at !== null || (match.expires_at !== null && match.expires_at <= now) || user.active !== 1) {
     throw new RestError('INVALID_CREDENTIALS');
   }
-  return { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: match.id, scopes: new Set(scopesOf(match)) } };
+  const caller: Caller = { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: match.id, scopes: new Set(scopesOf(match)) } };
+  remember?.(match.expires_at, caller);
+  return caller;
 }

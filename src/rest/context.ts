@@ -1,3 +1,4 @@
+import type { ReadModel } from '../read/model.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { isOutsider } from '../facts.js';
@@ -45,6 +46,8 @@ export interface App {
   faults?: Faults;
   /** Prometheus metrics (absent with --metrics off) */
   metrics?: Metrics;
+  /** the read model (src/read/model.ts): present with `--reads memory`; methods read it through `memoryReads` */
+  read?: ReadModel;
   /** what /readyz checks; later parts add theirs (e.g. "read model loaded") with addReadinessCheck */
   readiness?: ReadinessCheck[];
 }
@@ -104,4 +107,10 @@ export function presentOptions(ctx: CallContext): PresentOptions {
 
 export function today(ctx: CallContext): string {
   return todayIn(ctx.app.config.timezone);
+}
+
+/** The read model when this call may be answered from memory: `--reads memory` and loaded. */
+export function memoryReads(ctx: CallContext): ReadModel | undefined {
+  const model = ctx.app.read;
+  return model?.loaded ? model : undefined;
 }

@@ -3,6 +3,7 @@ import { authenticate, type Credentials } from './auth.js';
 import { requestBudget, type App, type CallContext, type Caller } from './context.js';
 import type { RequestBudget } from './budget.js';
 import { RuleError } from '../directory/rules.js';
+import { storeUnreachable } from '../store/unreachable.js';
 import { StoreBusyError } from '../store/write.js';
 import { RestError, ruleError } from './errors.js';
 import { beforeInvoke, DropConnection, noteCaller, observeRequest } from './observe.js';
@@ -89,6 +90,8 @@ export function toRestError(app: App, error: unknown, requestId: string): RestEr
   if (error instanceof RestError) return error;
   if (error instanceof RuleError) return ruleError(error);
   if (error instanceof StoreBusyError) return new RestError('DATABASE_BUSY', error.message);
+  // the database is away (a write, or a read the read model does not serve): say so, and that it is worth retrying
+  if (storeUnreachable(error)) return new RestError('DATABASE_UNAVAILABLE');
   app.log.error({ err: error, requestId }, 'method failed');
   return new RestError('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId})`);
 }

@@ -28,6 +28,7 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, message: 'Malformed HTTP request' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
   DATABASE_BUSY: { status: 503, message: 'The directory is busy with another write; try again' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The directory database cannot be reached: writes are refused until it is back; try again' },
   QUERY_LIMIT_EXCEEDED: { status: 503, message: 'Too many requests' },
   OPERATION_TIME_LIMIT: { status: 429, message: 'Method is blocked due to operation time limit.' },
   ERROR_BATCH_LENGTH_EXCEEDED: { status: 400, message: 'Max batch length exceeded' },

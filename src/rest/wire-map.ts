@@ -49,3 +49,20 @@ export class WireMap<V = unknown> {
     return this.isList() ? [...this.entries.values()] : Object.fromEntries(this.entries);
   }
 }
+
+/**
+ * A wire value already serialized (the read model's messenger user objects): the JSON writer
+ * copies the text as it is instead of stringifying the object again on every request. Anything
+ * else that meets one (the XML transport, JSON.stringify) sees the parsed value.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+
+  value(): unknown {
+    return JSON.parse(this.text);
+  }
+
+  toJSON(): unknown {
+    return this.value();
+  }
+}

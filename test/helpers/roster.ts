@@ -74,6 +74,11 @@ export interface TestRoster {
   /** raw request to a path on the server */
   fetch(path: string, init?: RequestInit): Promise<Reply>;
   queryCount(): number;
+  /**
+   * After a test edited the tables directly (no change record, as no real writer does): the
+   * read model reloads them, as it does after a feed reset.
+   */
+  tablesEdited(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +90,14 @@ export interface StartOptions {
 }
 
 let demo: DirectoryFile | undefined;
+
+/** ROSTER_TEST_READS=sql runs a suite on the SQL read path (the reference) instead of the read model. */
+function readsFromEnv(): Partial<Config> {
+  const reads = process.env.ROSTER_TEST_READS;
+  if (reads === undefined || reads === '') return {};
+  if (reads !== 'memory' && reads !== 'sql') throw new Error(`ROSTER_TEST_READS must be memory or sql, got ${reads}`);
+  return { reads };
+}
 
 export async function startRoster(options: StartOptions = {}): Promise<TestRoster> {
   const engine = options.engine ?? 'sqlite';
@@ -108,10 +121,12 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
   let started: Roster | undefined;
   let url: string;
   try {
-    started = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...options.config }));
+    started = await createRoster(testConfig({ db, host: '127.0.0.1', timezone: 'Europe/Berlin', limits: 'off', ...readsFromEnv(), ...options.config }));
     if (options.seed) {
       const data = options.seed === 'demo' ? (demo ??= await readDirectoryFile(DEMO_SEED)) : options.seed;
       await replaceDirectory(started.store, data);
+      // as a write through the server would: the read model holds the seed before the first call
+      await started.app.afterWrite?.();
     }
     url = await started.listen();
   } catch (error) {
@@ -164,6 +179,9 @@ export async function startRoster(options: StartOptions = {}): Promise<TestRoste
     },
     fetch: (path, init) => request(`${url}${path}`, init),
     queryCount: () => roster.store.queryCount(),
+    tablesEdited: async () => {
+      await roster.app.read?.rebuild('a test edited the tables directly');
+    },
     async close() {
       await roster.close();
       await cleanup();

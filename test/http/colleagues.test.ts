@@ -105,6 +105,7 @@ for (const engine of engines) {
 
     it('gives a user without departments an empty list', async () => {
       await r.roster.store.db.deleteFrom('user_departments').where('user_id', '=', 51).execute();
+      await r.tablesEdited();
       const body = (await r.call('im.department.colleagues.list', {}, { hook: await r.as(51) })).body;
       assert.deepEqual(body.result, []);
       assert.equal(body.total, 0);

@@ -486,6 +486,7 @@ for (const engine of engines) {
       const db = r.roster.store.db;
       await db.updateTable('users').set({ last_activity_at: clock.unix() }).where('id', '=', 2).execute();
       await db.insertInto('absences').values({ user_id: 2, date_from: '2031-06-10', date_to: '2031-06-11', reason: 'vacation' }).execute();
+      await r.tablesEdited();
       const online = async () => (await r.call('user.get', { ID: 2 })).body.result[0].IS_ONLINE;
       const absent = async () => (await r.call('im.user.get', { ID: 2 })).body.result.absent;
       assert.equal(await online(), 'Y');
@@ -589,12 +590,12 @@ describe('/healthz and /readyz', () => {
       assert.deepEqual((await r.fetch('/healthz')).body, { status: 'ok' });
       const ready = await r.fetch('/readyz');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body, { status: 'ready', checks: { store: 'ok', migrations: 'ok' } });
+      assert.deepEqual(ready.body, { status: 'ready', checks: { store: 'ok', migrations: 'ok', ...(r.roster.app.read ? { 'read model loaded': 'ok' } : {}) } });
       let loaded = false;
       addReadinessCheck(r.roster.app, { name: 'read_model', check: async () => loaded || 'still loading' });
       const waiting = await r.fetch('/readyz');
       assert.equal(waiting.status, 503);
-      assert.deepEqual(waiting.body, { status: 'unavailable', checks: { store: 'ok', migrations: 'ok', read_model: 'still loading' }, failed: ['read_model'] });
+      assert.deepEqual(waiting.body, { status: 'unavailable', checks: { store: 'ok', migrations: 'ok', ...(r.roster.app.read ? { 'read model loaded': 'ok' } : {}), read_model: 'still loading' }, failed: ['read_model'] });
       loaded = true;
       assert.equal((await r.fetch('/readyz')).status, 200);
     } finally {

@@ -4,44 +4,10 @@
  * refusing) and opens again on the same port.
  */
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { engines, PG_URL, startRoster, type TestRoster } from '../helpers/roster.js';
-
-class Proxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async open(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  /** PostgreSQL "stops": open connections break, new ones are refused. */
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
-  }
-}
+import { TcpProxy as Proxy } from '../helpers/tcp-proxy.js';
 
 describe('/readyz follows PostgreSQL through an outage', { skip: !engines.includes('postgres') && 'PostgreSQL is not reachable' }, () => {
   const target = new URL(PG_URL);
@@ -78,13 +44,14 @@ describe('/readyz follows PostgreSQL through an outage', { skip: !engines.includ
     assert.ok(down.body.failed.includes('store'), down.text);
     assert.equal((await r.fetch('/healthz')).status, 200); // the process itself is fine
     const during = await r.call('user.get', { ID: 1 });
-    assert.equal(during.status, 500); // a clean error, no crash, no stack
+    assert.equal(during.status, 503); // a clean error saying the database is away, no crash, no stack
+    assert.equal(during.body.error, 'DATABASE_UNAVAILABLE');
     assert.doesNotMatch(during.text, /ECONNREFUSED|at \w+ \(/);
 
     await proxy.open();
     const back = await r.fetch('/readyz');
     assert.equal(back.status, 200, back.text);
-    assert.deepEqual(back.body.checks, { store: 'ok', migrations: 'ok' });
+    assert.deepEqual(back.body.checks, { store: 'ok', migrations: 'ok', ...(r.roster.app.read ? { 'read model loaded': 'ok' } : {}) });
     assert.equal((await r.call('user.get', { ID: 1 })).status, 200);
   });
 });

@@ -27,6 +27,7 @@ for (const engine of engines) {
         .execute();
       extra = rows.map((g) => g.id);
       await db.insertInto('sonet_group_members').values(extra.map((group_id) => ({ group_id, user_id: 3, role: 'A', date_create: now }))).execute();
+      await r.tablesEdited();
       snapshot = async () => JSON.stringify(await db.selectFrom('sonet_group_members').selectAll().orderBy('group_id').orderBy('user_id').execute());
     });
     after(() => r.close());

@@ -64,6 +64,7 @@ for (const engine of engines) {
       // names as a careless import or another writer may have stored them
       await r.roster.store.db.updateTable('users').set({ name: `Ann${FORBIDDEN}`, work_position: `Chief\ufffe\uffff Officer \u{1F600}`, last_name: 'Lee\u0007' }).where('id', '=', 5).execute();
       await r.roster.store.db.updateTable('departments').set({ name: 'Sales\uffff' }).where('id', '=', 3).execute();
+      await r.tablesEdited();
     });
     after(() => r.close());
 

@@ -7,6 +7,7 @@
  *   http       src/http/                     (URL shapes, encoding, admin endpoints)
  *   methods    src/methods/, src/oauth/, src/events/  (read parameters → run a command or a query → present; OAuth is a family of endpoints; events deliver what the feed tells)
  *   rest       src/rest/, src/control.ts     (method registry, auth, limits, batch, error table; journal, faults, metrics)
+ *   read       src/read/                     (the read model: the directory in memory, kept current by the change feed)
  *   directory  src/directory/, src/state/    (commands, rules, presenters; directory documents: import, export, validation)
  *   store      src/store/                    (Kysely queries, write transactions, migrations)
  *   base       src/clock.ts, src/config.ts, src/facts.ts
@@ -21,6 +22,7 @@ const LAYERS: [string, RegExp][] = [
   ['base', /^(clock|config|facts)\.ts$/],
   ['store', /^store\//],
   ['directory', /^(directory|state)\//],
+  ['read', /^read\//],
   ['rest', /^(rest\/|control\.ts$)/],
   ['methods', /^(methods|oauth|events)\//],
   ['http', /^http\//],

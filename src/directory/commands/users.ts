@@ -112,18 +112,20 @@ export async function updateUser(tx: Tx, id: number, change: UserChange): Promis
 
   const fields = changedFields(user, columns);
   const now = clock.unix();
-  await writeUser(tx.db, id, { ...columns, ...(columns.email !== undefined ? { email_key: emailKey(columns.email) } : {}), timestamp_x: now });
+  const departmentsChanged = change.departments !== undefined && (await departmentsOf(tx.db, id)).join() !== change.departments.join();
+  // TIMESTAMP_X moves only with a change that is recorded: an update that changes nothing leaves
+  // the row as it was, so every reader of the change feed (the read model) knows the row
+  if (Object.keys(fields).length || departmentsChanged) {
+    await writeUser(tx.db, id, { ...columns, ...(columns.email !== undefined ? { email_key: emailKey(columns.email) } : {}), timestamp_x: now });
+  }
   const changes: Parameters<Tx['changed']> = [];
   if (Object.keys(fields).length) {
     const dismissed = fields.active === 0;
     changes.push({ kind: dismissed ? 'user.dismissed' : 'user.updated', entity: id, fields });
   }
-  if (change.departments !== undefined) {
-    const before = await departmentsOf(tx.db, id);
-    if (before.join() !== change.departments.join()) {
-      await setUserDepartments(tx.db, id, change.departments);
-      changes.push({ kind: 'user.departments', entity: id, fields: { departments: change.departments } });
-    }
+  if (departmentsChanged) {
+    await setUserDepartments(tx.db, id, change.departments!);
+    changes.push({ kind: 'user.departments', entity: id, fields: { departments: change.departments } });
   }
   for (const g of change.groups ?? []) {
     const added = await addGroupMembers(tx.db, g, [id], now);

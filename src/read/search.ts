@@ -1,0 +1,158 @@
+/**
+ * im.search.user.list over the read model: a word-prefix index with Unicode case folding, and
+ * the matching rules of src/store/search.ts (which the SQL path runs as GLOB / `~` patterns):
+ *
+ * - a search word matches a user when one of their names, their position, or the name of one of
+ *   their departments has a word starting with it (a word starts at the start of the text or
+ *   after one of WORD_SEPARATORS), ignoring case character by character (`foldCase`), every
+ *   character literal; a word of digits also matches the user with exactly that id;
+ * - every word must match; only active, searchable (not UNSEARCHABLE_AUTH_IDS) users the viewer
+ *   may see, extranet users only for extranet viewers; ascending id.
+ *
+ * The index maps the first two folded characters of every word start to the users holding one,
+ * so a search verifies only those candidates (and the members of matching departments) against
+ * the full rule instead of testing every user.
+ */
+import { OUTSIDE_KINDS } from '../facts.js';
+import { foldCase } from '../store/case-fold.js';
+import { UNSEARCHABLE_AUTH_IDS, WORD_SEPARATORS } from '../store/search.js';
+import { isStorableId } from '../store/users.js';
+import type { Viewer } from '../store/visibility.js';
+import type { DepartmentRow } from '../store/read-model.js';
+import type { UserEntry } from './model.js';
+
+const SEPARATORS = new Set(WORD_SEPARATORS);
+const UNSEARCHABLE = new Set<string>(UNSEARCHABLE_AUTH_IDS);
+
+/** Index key of a folded word (start): its first two code points. */
+function keyOf(folded: string): string {
+  const cps = [...folded.slice(0, 4)];
+  return cps.slice(0, 2).join('');
+}
+
+/** Whether the folded text (with a separator in front) has a word starting with the folded word. */
+function startsWordFolded(text: string, word: string): boolean {
+  for (let at = text.indexOf(word, 1); at > 0; at = text.indexOf(word, at + 1)) {
+    if (SEPARATORS.has(text[at - 1]!)) return true;
+  }
+  return false;
+}
+
+/** The folded word starts of a folded text: every position at the start or after a separator. */
+function wordStarts(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < text.length; i++) if (SEPARATORS.has(text[i - 1]!) && !SEPARATORS.has(text[i]!)) out.push(text.slice(i));
+  return out;
+}
+
+/** The index keys of a folded text: the first one and two code points of each word start. */
+function keysOf(text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const start of wordStarts(text)) {
+    const cps = [...start.slice(0, 4)];
+    keys.add(cps[0]!);
+    keys.add(cps.slice(0, 2).join(''));
+  }
+  return keys;
+}
+
+export class UserSearchIndex {
+  /** user id → ' ' + folded names and position */
+  private readonly texts = new Map<number, string>();
+  /** key (1 or 2 folded code points) → user ids with a word start beginning so */
+  private readonly byKey = new Map<string, Set<number>>();
+  /** department id → ' ' + folded name */
+  private readonly departmentTexts = new Map<number, string>();
+  /** department id → every member (active or not: the rule filters) */
+  private readonly members = new Map<number, number[]>();
+
+  /** user id → the departments indexed for them (to take them out again) */
+  private readonly departmentsOf = new Map<number, readonly number[]>();
+
+  constructor(
+    private readonly users: ReadonlyMap<number, UserEntry>,
+    departments: readonly DepartmentRow[],
+  ) {
+    for (const d of departments) this.departmentTexts.set(d.id, ` ${foldCase(d.name)}`);
+    for (const entry of users.values()) this.add(entry);
+  }
+
+  /**
+   * Follows a change of these users (the model's users map already holds their new entries, or
+   * none): cheaper than building the index again for every write. Department names are not
+   * followed: a department change builds a new index.
+   */
+  update(ids: Iterable<number>): void {
+    for (const id of ids) {
+      this.remove(id);
+      const entry = this.users.get(id);
+      if (entry) this.add(entry);
+    }
+  }
+
+  private add(entry: UserEntry): void {
+    const r = entry.row;
+    const text = ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
+    this.texts.set(r.id, text);
+    for (const key of keysOf(text)) {
+      let set = this.byKey.get(key);
+      if (!set) this.byKey.set(key, (set = new Set()));
+      set.add(r.id);
+    }
+    this.departmentsOf.set(r.id, entry.departments);
+    for (const d of entry.departments) {
+      let list = this.members.get(d);
+      if (!list) this.members.set(d, (list = []));
+      list.push(r.id);
+    }
+  }
+
+  private remove(id: number): void {
+    const text = this.texts.get(id);
+    if (text === undefined) return;
+    for (const key of keysOf(text)) this.byKey.get(key)?.delete(id);
+    this.texts.delete(id);
+    for (const d of this.departmentsOf.get(id) ?? []) {
+      const list = this.members.get(d);
+      if (list) this.members.set(d, list.filter((u) => u !== id));
+    }
+    this.departmentsOf.delete(id);
+  }
+
+  /** Every matching user id, ascending. */
+  search(words: readonly string[], viewer: Viewer, visible: (id: number) => boolean): number[] {
+    const rules = words.map((word) => {
+      const folded = foldCase(word);
+      const departments = new Set<number>();
+      for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
+      const id = /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
+      return { folded, departments, id };
+    });
+    // candidates: for the word with the fewest, whoever could match it
+    let candidates: Set<number> | null = null;
+    for (const rule of rules) {
+      // a word that starts with a separator is not indexed (word starts never do): test everyone
+      if (SEPARATORS.has(rule.folded[0]!)) continue;
+      const set = new Set<number>(this.byKey.get(keyOf(rule.folded)) ?? []);
+      for (const d of rule.departments) for (const u of this.members.get(d) ?? []) set.add(u);
+      if (rule.id !== null) set.add(rule.id);
+      if (!candidates || set.size < candidates.size) candidates = set;
+    }
+    const out: number[] = [];
+    for (const id of candidates ?? this.users.keys()) {
+      const entry = this.users.get(id);
+      if (!entry) continue;
+      const r = entry.row;
+      if (r.active !== 1) continue;
+      if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) continue;
+      if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) continue;
+      if (!visible(id)) continue;
+      const text = this.texts.get(id)!;
+      const ok = rules.every(
+        (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
+      );
+      if (ok) out.push(id);
+    }
+    return out.sort((a, b) => a - b);
+  }
+}
