@@ -9,7 +9,6 @@
  * thread here calls `server.time` every 5 ms meanwhile, as any other client would, and samples
  * the server's RSS from /proc every 5 ms.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +21,7 @@ import { replaceDirectory } from '../src/state/directory-file.js';
 import { generateCompany } from '../src/state/generate.js';
 import { createWebhook } from '../src/store/webhooks.js';
 import type { HardeningServerMessage } from './hardening-server.js';
-import { OUT, measuredOn, millis, percentile, table, type BenchContext, type Benchmark } from './lib.js';
+import { OUT, forkServer, measuredOn, millis, percentile, table, type BenchContext, type Benchmark } from './lib.js';
 
 const USERS = 20_000;
 const DEPARTMENTS = 500;
@@ -146,43 +145,12 @@ interface Server {
 async function startServer(db: string): Promise<Server> {
   const prof = process.env.ROSTER_BENCH_PROF;
   const execArgv = ['--expose-gc', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx'];
-  const child: ChildProcess = fork(SERVER, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting: ((m: HardeningServerMessage) => void)[] = [];
-  let failure: Error | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.on('message', (m: HardeningServerMessage) => {
-    if (m.type === 'error') failure = new Error(`the server failed: ${m.message}`);
-    waiting.shift()?.(m);
-  });
-  const next = <T extends HardeningServerMessage['type']>(type: T) =>
-    new Promise<Extract<HardeningServerMessage, { type: T }>>((resolve, reject) => {
-      const onExit = () => reject(failure ?? new Error(`the server exited before answering ${type}`));
-      child.once('exit', onExit);
-      waiting.push((m) => {
-        child.off('exit', onExit);
-        if (m.type === type) resolve(m as Extract<HardeningServerMessage, { type: T }>);
-        else reject(failure ?? new Error(`the server answered ${m.type} instead of ${type}`));
-      });
-    });
-  const ready = next('ready');
-  child.send({ type: 'start', db });
+  const server = forkServer<HardeningServerMessage>(SERVER, execArgv);
   try {
-    const { url, pid } = await ready;
-    return {
-      url,
-      pid,
-      ask(type) {
-        const answer = next(type);
-        child.send({ type });
-        return answer;
-      },
-      async stop() {
-        if (child.exitCode === null) child.send({ type: 'stop' });
-        await exited;
-      },
-    };
+    const { url, pid } = await server.ask({ type: 'start', db }, 'ready');
+    return { url, pid, ask: (type) => server.ask({ type }, type), stop: () => server.stop() };
   } catch (error) {
-    child.kill();
+    server.child.kill();
     throw error;
   }
 }

@@ -8,7 +8,6 @@
  * cheaply (a `result`, and no failed command in a batch). Any failure is printed, marked in the
  * document and makes the run exit non-zero.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { generateCompany, prng } from '../src/state/generate.js';
 import type { FullDirectory } from '../src/store/directory-format.js';
-import { OUT, measuredOn, seconds, table, type BenchContext, type Benchmark } from './lib.js';
+import { OUT, forkServer, measuredOn, seconds, table, type BenchContext, type Benchmark } from './lib.js';
 import type { ServerMessage, StartMessage } from './http-server.js';
 
 /** ROSTER_BENCH_USERS=100000 for the large company (its own section of the document) */
@@ -156,29 +155,10 @@ interface Server {
 async function startServer(db: string, webhookUsers: number[]): Promise<Server> {
   // ROSTER_BENCH_CPU_PROF=<dir>: the server writes a CPU profile there (node --cpu-prof) when it stops
   const prof = process.env.ROSTER_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.ROSTER_BENCH_CPU_PROF] : [];
-  const child: ChildProcess = fork(SERVER, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting: ((m: ServerMessage) => void)[] = [];
-  let failure: Error | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.on('message', (m: ServerMessage) => {
-    if (m.type === 'error') failure = new Error(`the server failed: ${m.message}`);
-    waiting.shift()?.(m);
-  });
-  const next = <T extends ServerMessage['type']>(type: T) =>
-    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
-      const onExit = () => reject(failure ?? new Error(`the server exited before answering ${type}`));
-      child.once('exit', onExit);
-      waiting.push((m) => {
-        child.off('exit', onExit);
-        if (m.type === type) resolve(m as Extract<ServerMessage, { type: T }>);
-        else reject(failure ?? new Error(`the server answered ${m.type} instead of ${type}`));
-      });
-    });
+  const server = forkServer<ServerMessage>(SERVER, ['--import', 'tsx', '--expose-gc', ...prof]);
   const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers, reads: READS };
-  const ready = next('ready');
-  child.send(start);
   try {
-    const { url, hooks, loadMs, startMs, rss, model } = await ready;
+    const { url, hooks, loadMs, startMs, rss, model } = await server.ask(start, 'ready');
     return {
       url,
       hooks,
@@ -186,23 +166,12 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
       startMs,
       rss,
       model,
-      async bare(answers) {
-        const answer = next('bare-ready');
-        child.send({ type: 'bare', answers });
-        return (await answer).url;
-      },
-      async sample() {
-        const answer = next('sample');
-        child.send({ type: 'sample' });
-        return answer;
-      },
-      async stop() {
-        if (child.exitCode === null) child.send({ type: 'stop' });
-        await exited;
-      },
+      bare: async (answers) => (await server.ask({ type: 'bare', answers }, 'bare-ready')).url,
+      sample: () => server.ask({ type: 'sample' }, 'sample'),
+      stop: () => server.stop(),
     };
   } catch (error) {
-    child.kill();
+    server.child.kill();
     throw error;
   }
 }

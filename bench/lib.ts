@@ -4,6 +4,7 @@
  * lists them); it returns the Markdown of its own section, which replaces the section of the same
  * name in the document and leaves the others alone.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -129,4 +130,48 @@ export async function updateDocument(sections: { name: string; title: string; bo
   }
   await mkdir(dirname(DOC), { recursive: true });
   await writeFile(DOC, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * A benchmark's server in a child process of its own (its RSS, CPU and event loop are then its
+ * own), spoken to over IPC: each message sent gets one answer, in order; an `error` message is
+ * what the child reports before it gives up.
+ */
+export interface ForkedServer<M extends { type: string }> {
+  child: ChildProcess;
+  /** sends `message` and resolves with the answer, which must be of `type` */
+  ask<T extends M['type']>(message: object, type: T): Promise<Extract<M, { type: T }>>;
+  /** asks the child to stop and waits until it exited */
+  stop(): Promise<void>;
+}
+
+export function forkServer<M extends { type: string }>(script: string, execArgv: string[]): ForkedServer<M> {
+  const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting: ((m: M) => void)[] = [];
+  let failure: Error | undefined;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.on('message', (m: M) => {
+    if (m.type === 'error') failure = new Error(`the server failed: ${(m as { message?: string }).message}`);
+    waiting.shift()?.(m);
+  });
+  return {
+    child,
+    ask<T extends M['type']>(message: object, type: T) {
+      const answer = new Promise<Extract<M, { type: T }>>((resolve, reject) => {
+        const onExit = () => reject(failure ?? new Error(`the server exited before answering ${type}`));
+        child.once('exit', onExit);
+        waiting.push((m) => {
+          child.off('exit', onExit);
+          if (m.type === type) resolve(m as Extract<M, { type: T }>);
+          else reject(failure ?? new Error(`the server answered ${m.type} instead of ${type}`));
+        });
+      });
+      child.send(message);
+      return answer;
+    },
+    async stop() {
+      if (child.exitCode === null) child.send({ type: 'stop' });
+      await exited;
+    },
+  };
 }

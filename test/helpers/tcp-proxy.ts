@@ -4,6 +4,7 @@
  * shared server; opening it again on the same port is PostgreSQL coming back.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import pg from 'pg';
 
 export class TcpProxy {
   private server: Server | undefined;
@@ -39,3 +40,29 @@ export class TcpProxy {
   }
 }
 
+
+/**
+ * The test PostgreSQL behind a proxy of its own: `db` reaches a fresh schema through it (what a
+ * Roster is started on), `direct` the same schema without it, and `drop` closes the proxy and
+ * removes the schema on the real server.
+ */
+export async function postgresBehindProxy(pgUrl: string, prefix: string): Promise<{ proxy: TcpProxy; db: string; direct: string; drop(): Promise<void> }> {
+  const target = new URL(pgUrl);
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  await proxy.open();
+  const schema = `t_${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+  const viaProxy = new URL(pgUrl);
+  viaProxy.port = String(proxy.port);
+  return {
+    proxy,
+    db: `${viaProxy.toString()}?schema=${schema}`,
+    direct: `${pgUrl}?schema=${schema}`,
+    async drop() {
+      await proxy.close();
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}

@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createRoster, type Roster } from '../../src/app.js';
 import type { App } from '../../src/rest/context.js';
 import { testConfig } from '../../src/config.js';
@@ -16,7 +15,7 @@ import { appendChanges } from '../../src/store/changes.js';
 import { openStore } from '../../src/store/index.js';
 import { writeTransaction } from '../../src/store/write.js';
 import { engines, PG_URL, startRoster, type TestRoster } from '../helpers/roster.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { postgresBehindProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /** Polls `probe` until it holds, for at most `ms` (no timing is asserted: the bound only keeps a broken build from hanging). */
 async function eventually(probe: () => Promise<boolean>, ms = 15_000): Promise<boolean> {
@@ -39,26 +38,20 @@ function captureWarnings(app: App): string[] {
 }
 
 describe('reads from memory while PostgreSQL is away', { skip: !engines.includes('postgres') && 'PostgreSQL is not reachable' }, () => {
-  const target = new URL(PG_URL);
-  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const schema = `t_rmf_${Math.random().toString(36).slice(2, 10)}`;
+  let pgBehind: Awaited<ReturnType<typeof postgresBehindProxy>>;
+  let proxy: TcpProxy;
   let r: TestRoster;
   let direct: Roster | undefined;
 
   before(async () => {
-    await proxy.open();
-    const viaProxy = new URL(PG_URL);
-    viaProxy.port = String(proxy.port);
-    r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { db: `${viaProxy.toString()}?schema=${schema}`, reads: 'memory' } });
+    pgBehind = await postgresBehindProxy(PG_URL, 'rmf');
+    proxy = pgBehind.proxy;
+    r = await startRoster({ engine: 'sqlite', seed: 'demo', config: { db: pgBehind.db, reads: 'memory' } });
   });
   after(async () => {
     await direct?.close();
     await r?.close();
-    await proxy.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await pgBehind?.drop();
   });
 
   it('answers reads, refuses writes with 503, and catches up when it is back', async () => {
@@ -85,7 +78,7 @@ describe('reads from memory while PostgreSQL is away', { skip: !engines.includes
     assert.doesNotMatch(write.text, /ECONNREFUSED|at \w+ \(/);
 
     // another instance, with a working connection, writes meanwhile
-    direct = await createRoster(testConfig({ db: `${PG_URL}?schema=${schema}`, host: '127.0.0.1', limits: 'off', reads: 'sql' }));
+    direct = await createRoster(testConfig({ db: pgBehind.direct, host: '127.0.0.1', limits: 'off', reads: 'sql' }));
     const directUrl = await direct.listen();
     const hook = new URL(r.admin).pathname;
     const other = await fetch(`${directUrl}${hook}user.update`, {

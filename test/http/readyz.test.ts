@@ -5,30 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { engines, PG_URL, startRoster, type TestRoster } from '../helpers/roster.js';
-import { TcpProxy as Proxy } from '../helpers/tcp-proxy.js';
+import { postgresBehindProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 describe('/readyz follows PostgreSQL through an outage', { skip: !engines.includes('postgres') && 'PostgreSQL is not reachable' }, () => {
-  const target = new URL(PG_URL);
-  const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const schema = `t_ready_${Math.random().toString(36).slice(2, 10)}`;
+  let pgBehind: Awaited<ReturnType<typeof postgresBehindProxy>>;
+  let proxy: TcpProxy;
   let r: TestRoster;
 
   before(async () => {
-    await proxy.open();
-    const viaProxy = new URL(PG_URL);
-    viaProxy.port = String(proxy.port);
+    pgBehind = await postgresBehindProxy(PG_URL, 'ready');
+    proxy = pgBehind.proxy;
     // startRoster makes its own schema on the real server; this one goes through the proxy
-    r = await startRoster({ engine: 'sqlite', config: { db: `${viaProxy.toString()}?schema=${schema}` } });
+    r = await startRoster({ engine: 'sqlite', config: { db: pgBehind.db } });
   });
   after(async () => {
     await r?.close();
-    await proxy.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await pgBehind?.drop();
   });
 
   it('is 200 while PostgreSQL answers, 503 naming the store while it is away, 200 again once it is back', async () => {
