@@ -6,7 +6,7 @@
  * shared; the bound of each wait only keeps a broken build from hanging.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runRoster, spawnTracked } from '../helpers/cli.js';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/roster.js');
 
 function serve(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTracked([BIN, 'serve', ...args], { cwd: ROOT });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -145,12 +145,8 @@ for (const engine of engines) {
       const file = join(tmpdir(), `roster-reads-${process.pid}-${engine}.json`);
       await writeFile(file, JSON.stringify({ format: 'roster-directory', version: 1, departments: [], users: [{ id: 2, email: 'olivia.bennett@example.com', name: 'Imported', last_name: 'Bennett', departments: [2] }], groups: [] }));
       await seenByB('directory.merged (CLI)', async () => {
-        const cli = spawn(process.execPath, [BIN, 'import', file, '--merge', '--db', db], { cwd: ROOT, stdio: 'pipe' });
-        let out = '';
-        cli.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        cli.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        const [code] = await once(cli, 'exit');
-        assert.equal(code, 0, out);
+        const { code, stdout, stderr } = await runRoster(['import', file, '--merge', '--db', db]);
+        assert.equal(code, 0, stdout + stderr);
       }, user(2), (b) => b.result?.first_name === 'Imported');
       t.diagnostic(`[${engine}] A -> B: ${latencies.join('; ')}`);
     });
