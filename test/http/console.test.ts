@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../src/oauth/passwords.js';
 import { clock } from '../../src/clock.js';
-import { IDLE_SECONDS } from '../../src/http/console/routes.js';
+import { csrfOf, IDLE_SECONDS } from '../../src/http/console/routes.js';
 import { sessionHash } from '../../src/store/console.js';
 import { verifyClient } from '../../src/store/oauth.js';
 import { updateUser } from '../../src/store/users.js';
@@ -149,6 +149,14 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
         assert.equal((await without.json()).error, 'CSRF_FAILED');
         const wrong = await page.request.post(`${r.url}/_roster/console/api/call`, { data: { method: 'im.user.get' }, headers: { 'x-csrf-token': 'x'.repeat(43) } });
         assert.equal(wrong.status(), 403);
+        // with the right token, parameters are held to the limits of a REST call
+        const token = (await context.cookies()).find((c) => c.name === 'roster_console')!.value;
+        const deep = await page.request.post(`${r.url}/_roster/console/api/call`, {
+          data: { method: 'im.user.get', params: { ID: JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`) } },
+          headers: { 'x-csrf-token': csrfOf(token) },
+        });
+        assert.equal(deep.status(), 400);
+        assert.match((await deep.json()).error_description, /nested too deeply/);
         const reads = await page.request.get(`${r.url}/_roster/console/api/webhooks`);
         assert.equal(reads.status(), 200, 'reads need the session only');
         assert.equal((await r.fetch('/_roster/console/api/webhooks')).status, 401);

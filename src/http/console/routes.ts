@@ -26,7 +26,9 @@ import { reserveSignIn } from '../../oauth/throttle.js';
 import { verifyPassword } from '../../oauth/passwords.js';
 import { baseUrlOf } from '../../rest/base-url.js';
 import { viewerOf, type App, type Caller } from '../../rest/context.js';
+import { checkShape } from '../../rest/bracket-params.js';
 import { envelope, findMethod, invoke, toRestError } from '../../rest/dispatcher.js';
+import { decodeLimits } from '../../rest/request-params.js';
 import { busyReply, RestError } from '../../rest/errors.js';
 import type { Params } from '../../rest/params.js';
 import { SCOPES, parseScopes } from '../../rest/scopes.js';
@@ -259,6 +261,8 @@ function methodRoutes(server: FastifyInstance, app: App) {
     const params = (body.params !== null && typeof body.params === 'object' && !Array.isArray(body.params) ? body.params : {}) as Params;
     const started = nowSeconds();
     try {
+      // the parameters a REST call could carry, no deeper or wider: /_roster bodies are not shape-checked on the way in
+      checkShape(params, decodeLimits(app.config));
       const definition = findMethod(app, name);
       // `as_user`: what the method answers that user (the card's colleagues are theirs, not the administrator's)
       let user = userOf(request);
