@@ -133,9 +133,11 @@ export function controlPlugin(server: FastifyInstance, app: App): void {
     if (!parsed.success || problems.length) return badRequest(reply, problems, 'clock change');
     const b = parsed.data;
     if (b.reset) clock.reset();
+    // freeze before setting: frozen afterwards, the clock would stop a few ms past the time asked for
+    if (b.freeze === true) clock.freeze(true);
     if (b.set !== undefined) clock.set(Date.parse(b.set));
     if (b.advance !== undefined) clock.advance(b.advance * 1000);
-    if (b.freeze !== undefined) clock.freeze(b.freeze);
+    if (b.freeze === false) clock.freeze(false);
     return send(reply, 200, clockState());
   });
 }
