@@ -117,28 +117,6 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
       methods.map((m) => [`\`${m.name}\`${m.batch === false ? ' (not in batch)' : ''}`, scopesOf(m), LIST_STYLES[m.list], m.summary]),
     ),
     '',
-    '## Parameters',
-    '',
-    'What each method reads (names of `im.*` methods in any letter case; others as written, other spellings',
-    'in brackets). Lists take an array, a bracket array (`ID[]=4&ID[]=5`) or what the description says; objects',
-    'take JSON or brackets (`FILTER[>ID]=10`). A test calls every method and fails when a handler reads a',
-    'parameter that is not listed here, or never reads one that is.',
-    '',
-    ...methods.flatMap((m) => {
-      const params = documentedParams(m);
-      if (!params.length) return [];
-      return [
-        `#### \`${m.name}\``,
-        '',
-        table(
-          ['parameter', 'type', 'required', 'meaning'],
-          params.map((p) => [`\`${p.name}\`${p.aliases?.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''}`, paramTypeText(p), p.required ? 'yes' : '', p.description]),
-        ),
-        '',
-      ];
-    }),
-    `Without parameters: ${methods.filter((m) => documentedParams(m).length === 0).map((m) => `\`${m.name}\``).join(', ')}.`,
-    '',
     '## Deliberate differences',
     '',
     '### Across methods (CONTRACT §9)',
@@ -169,6 +147,30 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
     for (const d of m.differences!) lines.push(`- ${d}`);
     lines.push('');
   }
+  lines.push(
+    '## Parameters',
+    '',
+    'What each method reads (names of `im.*` methods in any letter case; others as written; other spellings',
+    'in parentheses). Lists take an array, a bracket array (`ID[]=4&ID[]=5`) or what the description says; objects',
+    'take JSON or brackets (`FILTER[>ID]=10`). A test calls every method and fails when a handler reads a',
+    'parameter that is not listed here, or never reads one that is.',
+    '',
+    ...methods.flatMap((m) => {
+      const params = documentedParams(m);
+      if (!params.length) return [];
+      return [
+        `### \`${m.name}\``,
+        '',
+        table(
+          ['parameter', 'type', 'required', 'meaning'],
+          params.map((p) => [`\`${p.name}\`${p.aliases?.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''}`, paramTypeText(p), p.required ? 'yes' : '', p.description]),
+        ),
+        '',
+      ];
+    }),
+    `Without parameters: ${methods.filter((m) => documentedParams(m).length === 0).map((m) => `\`${m.name}\``).join(', ')}.`,
+    '',
+  );
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
