@@ -24,7 +24,9 @@ import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
 import type { Store } from '../store/index.js';
+import { PeopleOrder, peopleFilter, sameSortKeys } from './people.js';
 import { UserSearchIndex } from './search.js';
+import type { PeopleQuery } from '../store/people.js';
 import {
   allDepartments,
   groupIdsOfUsers,
@@ -103,6 +105,10 @@ export class ReadModel {
     search?: UserSearchIndex;
     /** search answers (ascending ids, never handed out to be changed) by viewer and words */
     searches?: Map<string, readonly number[]>;
+    /** the console directory's orders (kept across changes that move nobody in them) */
+    people?: PeopleOrder;
+    /** active members per department, for the org chart */
+    memberCounts?: Map<number, number>;
   } = { version: -1 };
   private readonly lru = new Map<number, UserEntry>();
   private pending = emptyDirty();
@@ -191,6 +197,44 @@ export class ReadModel {
     if (d.searches.size >= 256) d.searches.clear();
     d.searches.set(key, ids);
     return ids;
+  }
+
+  /**
+   * The console's directory: one page of the users matching the words (everyone without words)
+   * and the filters, in the query's order, and how many match (src/store/people.ts has the rules).
+   */
+  people(q: PeopleQuery, viewer: Viewer): { total: number; ids: number[] } {
+    const d = this.fresh();
+    const visible = this.visibility(viewer);
+    let matched: readonly number[] | null = null;
+    if (q.words.length) {
+      d.search ??= new UserSearchIndex(this.users, this.departmentRows);
+      // as-you-type and paging ask for the same words again: kept until the next change
+      const key = `people\n${viewer.extranet ? viewer.id : '*'}\n${q.words.join('\n')}`;
+      matched = d.searches?.get(key) ?? null;
+      if (!matched) {
+        matched = d.search.match(q.words, (entry) => visible(entry.row.id));
+        d.searches ??= new Map();
+        if (d.searches.size >= 256) d.searches.clear();
+        d.searches.set(key, matched);
+      }
+    }
+    d.people ??= new PeopleOrder(this.users);
+    return d.people.page(q, peopleFilter(q, visible), matched);
+  }
+
+  /** How many active members each department has (not counting the departments below it), as employees.get lists them. */
+  memberCounts(): ReadonlyMap<number, number> {
+    const d = this.fresh();
+    if (!d.memberCounts) {
+      const counts = new Map<number, number>();
+      for (const entry of this.users.values()) {
+        if (entry.row.active !== 1) continue;
+        for (const dep of entry.departments) counts.set(dep, (counts.get(dep) ?? 0) + 1);
+      }
+      d.memberCounts = counts;
+    }
+    return d.memberCounts;
   }
 
   /** The group if the viewer may know of it: `groupVisibleTo` of src/store/visibility.ts over the model. */
@@ -443,9 +487,12 @@ export class ReadModel {
       groupIds.size ? loadStoredGroups(db, [...groupIds]) : null,
     ]);
     // from here on synchronous: the whole change appears at once
+    const carried = this.derived.version === this.version ? this.derived : undefined;
+    let ordersKept = true;
     if (users) {
       for (const id of userIds) {
         const next = users.get(id);
+        ordersKept &&= sameSortKeys(this.users.get(id), next);
         if (next) this.users.set(id, next);
         else this.users.delete(id);
         this.lru.delete(id);
@@ -460,12 +507,11 @@ export class ReadModel {
     this.appliedSeq = Math.max(this.appliedSeq, work.seq);
     // the search index follows changed users in place (building it anew costs far more on a large
     // directory); a department change, which renames what words match, builds it anew
-    const search = !departments && this.derived.version === this.version ? this.derived.search : undefined;
+    const search = !departments ? carried?.search : undefined;
+    const people = ordersKept ? carried?.people : undefined;
     this.version++;
-    if (search) {
-      search.update(userIds);
-      this.derived = { version: this.version, search };
-    }
+    search?.update(userIds);
+    if (search || people) this.derived = { version: this.version, search, people };
   }
 
   private async loadAll(): Promise<void> {

@@ -119,8 +119,19 @@ export class UserSearchIndex {
     this.departmentsOf.delete(id);
   }
 
-  /** Every matching user id, ascending. */
+  /** im.search.user.list's matches, ascending: active, searchable users the viewer may see (extranet ones only for extranet viewers). */
   search(words: readonly string[], viewer: Viewer, visible: (id: number) => boolean): number[] {
+    return this.match(words, (entry) => {
+      const r = entry.row;
+      if (r.active !== 1) return false;
+      if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) return false;
+      if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) return false;
+      return visible(r.id);
+    });
+  }
+
+  /** The ids of the users `accept` takes that every word matches, ascending. */
+  match(words: readonly string[], accept: (entry: UserEntry) => boolean): number[] {
     const rules = words.map((word) => {
       const folded = foldCase(word);
       const departments = new Set<number>();
@@ -141,12 +152,7 @@ export class UserSearchIndex {
     const out: number[] = [];
     for (const id of candidates ?? this.users.keys()) {
       const entry = this.users.get(id);
-      if (!entry) continue;
-      const r = entry.row;
-      if (r.active !== 1) continue;
-      if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) continue;
-      if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) continue;
-      if (!visible(id)) continue;
+      if (!entry || !accept(entry)) continue;
       const text = this.texts.get(id)!;
       const ok = rules.every(
         (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
