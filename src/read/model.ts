@@ -488,11 +488,11 @@ export class ReadModel {
     ]);
     // from here on synchronous: the whole change appears at once
     const carried = this.derived.version === this.version ? this.derived : undefined;
-    let ordersKept = true;
+    const moved: number[] = [];
     if (users) {
       for (const id of userIds) {
         const next = users.get(id);
-        ordersKept &&= sameSortKeys(this.users.get(id), next);
+        if (!sameSortKeys(this.users.get(id), next)) moved.push(id);
         if (next) this.users.set(id, next);
         else this.users.delete(id);
         this.lru.delete(id);
@@ -505,12 +505,14 @@ export class ReadModel {
       this.addMembers(groups.members);
     }
     this.appliedSeq = Math.max(this.appliedSeq, work.seq);
-    // the search index follows changed users in place (building it anew costs far more on a large
-    // directory); a department change, which renames what words match, builds it anew
-    const search = !departments ? carried?.search : undefined;
-    const people = ordersKept ? carried?.people : undefined;
+    // the search index and the console's orders follow the change in place: building them anew
+    // costs far more on a large directory
+    const search = carried?.search;
+    const people = carried?.people;
     this.version++;
     search?.update(userIds);
+    if (departments) search?.setDepartments(departments);
+    people?.update(moved);
     if (search || people) this.derived = { version: this.version, search, people };
   }
 
