@@ -18,12 +18,6 @@ export const forgetDepartments = () => {
   departmentsCache = undefined;
 };
 
-/** The departments with their members counted, and a little of each head (name, photo, presence), in one request. */
-export async function departmentsWithHeads() {
-  const res = await api('GET', '/departments?heads=1');
-  return { departments: res.departments.map(department), heads: new Map(Object.values(res.heads).map((u) => [u.id, u])) };
-}
-
 /** im user objects by id, in the order asked, through im.user.list.get (50 at a time). */
 export async function imUsers(ids) {
   const out = new Map();

@@ -5,9 +5,10 @@
  * - `GET /_roster/console/api/people`: the whole directory searched (the word rule of
  *   im.search.user.list), filtered, sorted and paged together, so that filters narrow every
  *   match and not the page that came back (src/store/people.ts, src/read/people.ts);
- * - `GET /_roster/console/api/departments[?heads=1]`: every department in structure order with
- *   its count of active members, and with `heads=1` a little of each head, for the org chart
- *   and the department filter: one answer whose size follows the departments, not the users.
+ * - `GET /_roster/console/api/departments`: every department in structure order with its head's
+ *   id and its count of active members, for the org chart and the department filter: one answer
+ *   whose size follows the departments, not the users (the org chart asks im.user.list.get for
+ *   the heads it shows).
  *
  * Both read the read model when it is loaded, else the store; user objects come from
  * im.user.list.get called as the signed-in administrator.
@@ -21,11 +22,10 @@ import { viewerOf, type App, type Caller } from '../../rest/context.js';
 import { findMethod, invoke } from '../../rest/dispatcher.js';
 import { zodProblems } from '../../rest/faults.js';
 import { SCOPES } from '../../rest/scopes.js';
-import { RawJson } from '../../rest/wire-map.js';
 import { activeMemberCounts, allDepartments } from '../../store/departments.js';
 import { findPeople, PEOPLE_KINDS, PEOPLE_SORTS, PEOPLE_STATES, type PeopleQuery } from '../../store/people.js';
 import type { UserRow } from '../../store/users.js';
-import { queryValue, send } from '../admin.js';
+import { send } from '../admin.js';
 import { toJson } from '../json.js';
 
 /** The signed-in administrator as a caller with every scope: the console sees what an all-scope webhook of theirs sees. */
@@ -50,19 +50,12 @@ const peopleQuery = z
   })
   .strict();
 
-/** User objects as im.user.list.get gives them to the signed-in administrator, in the order of the ids. */
+/** User objects as im.user.list.get gives them to the signed-in administrator, in the order of the ids (a page's worth). */
 async function imUsersOf(app: App, user: UserRow, request: FastifyRequest, ids: readonly number[]): Promise<unknown[]> {
-  const out: unknown[] = [];
-  const method = findMethod(app, 'im.user.list.get');
-  for (let i = 0; i < ids.length; i += app.config.maxIds) {
-    const outcome = await invoke(app, callerOf(user), method, { ID: ids.slice(i, i + app.config.maxIds), RESULT_TYPE: 'array' }, baseUrlOf(app, request), request.id as string);
-    out.push(...(outcome.result as unknown[]));
-  }
-  return out;
+  if (ids.length === 0) return [];
+  const outcome = await invoke(app, callerOf(user), findMethod(app, 'im.user.list.get'), { ID: ids, RESULT_TYPE: 'array' }, baseUrlOf(app, request), request.id as string);
+  return outcome.result as unknown[];
 }
-
-/** What the org chart shows of a head: enough for a name, a photo or initials, and a presence dot. */
-const HEAD_FIELDS = ['id', 'active', 'name', 'first_name', 'last_name', 'work_position', 'color', 'avatar', 'bot', 'status', 'idle', 'last_activity_date'];
 
 /** The two routes, under the console's sign-in (`api` is their prefix). */
 export function directoryRoutes(server: FastifyInstance, app: App, api: string, userOf: (request: FastifyRequest) => UserRow) {
@@ -94,20 +87,12 @@ export function directoryRoutes(server: FastifyInstance, app: App, api: string, 
     return reply.code(200).type('application/json; charset=utf-8').send(toJson({ total, page: f.page, page_size: PEOPLE_PAGE, words, users }));
   });
 
-  server.get(`${api}/departments`, async (request, reply) => {
+  server.get(`${api}/departments`, async (_request, reply) => {
     const model = app.read?.loaded ? app.read : undefined;
     const [tree, counts] = model
       ? [model.tree(), model.memberCounts()]
       : await Promise.all([allDepartments(app.store.db).then((rows) => new DepartmentTree(rows)), activeMemberCounts(app.store.db)]);
     const departments = tree.ordered.map((d) => ({ id: d.id, name: d.name, parent: d.parent_id, sort: d.sort, head: d.head_id, members: counts.get(d.id) ?? 0 }));
-    if (queryValue(request, 'heads') !== '1') return send(reply, 200, { departments });
-    const headIds = [...new Set(tree.ordered.flatMap((d) => (d.head_id === null ? [] : [d.head_id])))];
-    const heads: Record<number, Record<string, unknown>> = {};
-    for (const user of await imUsersOf(app, userOf(request), request, headIds)) {
-      if (user === null) continue;
-      const full = (user instanceof RawJson ? user.value() : user) as Record<string, unknown>;
-      heads[full.id as number] = Object.fromEntries(HEAD_FIELDS.map((k) => [k, full[k]]));
-    }
-    return send(reply, 200, { departments, heads });
+    return send(reply, 200, { departments });
   });
 }
