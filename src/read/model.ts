@@ -209,14 +209,14 @@ export class ReadModel {
     let matched: readonly number[] | null = null;
     if (q.words.length) {
       d.search ??= new UserSearchIndex(this.users, this.departmentRows);
-      // as-you-type and paging ask for the same words again: kept until the next change
-      const key = `people\n${viewer.extranet ? viewer.id : '*'}\n${q.words.join('\n')}`;
-      matched = d.searches?.get(key) ?? null;
+      // paging and the filters ask for the same words again: kept until the next change
+      const keyOf = (words: readonly string[]) => `people\n${viewer.extranet ? viewer.id : '*'}\n${words.join('\n')}`;
+      d.searches ??= new Map();
+      matched = d.searches.get(keyOf(q.words)) ?? null;
       if (!matched) {
-        matched = d.search.match(q.words, (entry) => visible(entry.row.id));
-        d.searches ??= new Map();
+        matched = d.search.match(q.words, (entry) => visible(entry.row.id), narrowed(d.searches, q.words, keyOf));
         if (d.searches.size >= 256) d.searches.clear();
-        d.searches.set(key, matched);
+        d.searches.set(keyOf(q.words), matched);
       }
     }
     d.people ??= new PeopleOrder(this.users);
@@ -557,6 +557,21 @@ export class ReadModel {
     if (this.derived.version !== this.version) this.derived = { version: this.version };
     return this.derived;
   }
+}
+
+/**
+ * As someone types, each search repeats the last with its last word a character longer: whoever
+ * matches it matched the shorter one, so the kept answer of the longest such search is all there
+ * is to test. Not for a last word of digits: `123` also finds user 123, whom `12` may not.
+ */
+function narrowed(kept: ReadonlyMap<string, readonly number[]>, words: readonly string[], keyOf: (words: readonly string[]) => string): readonly number[] | undefined {
+  const last = [...words.at(-1)!];
+  if (/^\d+$/.test(words.at(-1)!)) return undefined;
+  for (let n = last.length - 1; n >= 2; n--) {
+    const found = kept.get(keyOf([...words.slice(0, -1), last.slice(0, n).join('')]));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What, besides the user and the day, shapes a serialized user object: computed once per request. */

@@ -69,23 +69,37 @@ function comparator(users: ReadonlyMap<number, UserEntry>, sort: PeopleSort, des
   return (a, b) => sign * compareText(users.get(a)!.row[column], users.get(b)!.row[column]) || a - b;
 }
 
-/** Every id in the order of a sort: `comparator`'s order, with each key read once rather than per comparison. */
-function sortIds(users: ReadonlyMap<number, UserEntry>, sort: PeopleSort, desc: boolean): number[] {
+/** Every id in the ascending order of a sort: `comparator`'s order, with each key read once rather than per comparison. */
+function sortIds(users: ReadonlyMap<number, UserEntry>, sort: PeopleSort): number[] {
   const ids = [...users.keys()];
-  if (sort === 'ID') return ids.sort(comparator(users, sort, desc));
+  if (sort === 'ID') return ids.sort((a, b) => a - b);
   const column = SORT_COLUMNS[sort];
   const keys = ids.map((id) => users.get(id)!.row[column]);
   // native comparison where it equals code point order: neither key holds an astral character
   const astral = keys.map((k) => ASTRAL.test(k));
-  const sign = desc ? -1 : 1;
   const positions = ids.map((_, i) => i);
   positions.sort((i, j) => {
     const a = keys[i]!;
     const b = keys[j]!;
-    const c = a === b ? 0 : astral[i] || astral[j] ? compareText(a, b) : a < b ? -1 : 1;
-    return sign * c || ids[i]! - ids[j]!;
+    return (a === b ? 0 : astral[i] || astral[j] ? compareText(a, b) : a < b ? -1 : 1) || ids[i]! - ids[j]!;
   });
   return positions.map((i) => ids[i]!);
+}
+
+/** The descending order of a sort from its ascending one: runs of equal keys in reverse order, ids ascending within each. */
+function descending(ascending: readonly number[], users: ReadonlyMap<number, UserEntry>, sort: PeopleSort): number[] {
+  if (sort === 'ID') return [...ascending].reverse();
+  const column = SORT_COLUMNS[sort];
+  const key = (i: number) => users.get(ascending[i]!)!.row[column];
+  const out: number[] = [];
+  for (let end = ascending.length; end > 0; ) {
+    let start = end - 1;
+    const k = key(start);
+    while (start > 0 && key(start - 1) === k) start--;
+    for (let i = start; i < end; i++) out.push(ascending[i]!);
+    end = start;
+  }
+  return out;
 }
 
 /** One order of every user: the ids in order, and where each id stands in it. */
@@ -117,6 +131,11 @@ class Order {
 
   at(position: number): number {
     return this.ids[position]!;
+  }
+
+  /** The ids in order (not to be changed). */
+  get all(): readonly number[] {
+    return this.ids;
   }
 
   /** Takes the moved users out, and puts those still there back where `compare` places them: no sorting again. */
@@ -177,7 +196,11 @@ export class PeopleOrder {
   private order(sort: PeopleSort, desc: boolean): Order {
     const key = `${sort} ${desc}`;
     let order = this.orders.get(key);
-    if (!order) this.orders.set(key, (order = new Order(sortIds(this.users, sort, desc))));
+    if (!order) {
+      // descending is ascending with the runs of equal keys in reverse (each run stays by id): no second sort
+      const ids = desc ? descending(this.order(sort, false).all, this.users, sort) : sortIds(this.users, sort);
+      this.orders.set(key, (order = new Order(ids)));
+    }
     return order;
   }
 

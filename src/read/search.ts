@@ -156,8 +156,11 @@ export class UserSearchIndex {
     });
   }
 
-  /** The ids of the users `accept` takes that every word matches, ascending. */
-  match(words: readonly string[], accept: (entry: UserEntry) => boolean): number[] {
+  /**
+   * The ids of the users `accept` takes that every word matches, ascending; only among `within`
+   * (ascending ids, a superset of the answer) when given.
+   */
+  match(words: readonly string[], accept: (entry: UserEntry) => boolean, within?: readonly number[]): number[] {
     const rules = words.map((word) => {
       const folded = foldCase(word);
       const departments = new Set<number>();
@@ -168,7 +171,7 @@ export class UserSearchIndex {
     // candidates: for the word with the fewest, whoever could match it
     let candidates: { ids: Iterable<number>; size: number } | null = null;
     let chosen: (typeof rules)[number] | null = null;
-    for (const rule of rules) {
+    for (const rule of within ? [] : rules) {
       // a word that starts with a separator is not indexed (word starts never do): test everyone
       if (SEPARATORS.has(rule.folded[0]!)) continue;
       const indexed = this.byKey.get(keyOf(rule.folded)) ?? [];
@@ -187,7 +190,7 @@ export class UserSearchIndex {
     // a word of one or two code points is its own index key: each of its candidates matches it
     const known = chosen && keyOf(chosen.folded) === chosen.folded ? chosen : null;
     const out: number[] = [];
-    for (const id of candidates?.ids ?? this.users.keys()) {
+    for (const id of within ?? candidates?.ids ?? this.users.keys()) {
       const entry = this.users.get(id);
       if (!entry || !accept(entry)) continue;
       const text = this.texts.get(id)!;
@@ -196,6 +199,6 @@ export class UserSearchIndex {
       );
       if (ok) out.push(id);
     }
-    return out.sort((a, b) => a - b);
+    return within ? out : out.sort((a, b) => a - b);
   }
 }

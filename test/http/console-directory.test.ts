@@ -135,6 +135,17 @@ for (const engine of engines) {
         assert.ok(matched > rounds / 5, `only ${matched} of ${rounds} queries matched anyone`);
       };
       await compare(120);
+      // typed a character at a time: each search narrows the one before (the read model reuses its answer)
+      const words = (await memory.roster.store.db.selectFrom('users').select(['last_name', 'work_position']).execute()).flatMap((u) => [u.last_name, u.work_position]);
+      for (let i = 0; i < 10; i++) {
+        const word = pick(words.filter((w) => [...w].length >= 4));
+        const before = i % 2 ? `${[...pick(words)].slice(0, 2).join('')} ` : '';
+        for (let n = 2; n <= [...word].length; n++) {
+          const path = `people?${new URLSearchParams({ q: `${before}${[...word].slice(0, n).join('')}`, active: 'all' })}`;
+          const [a, b] = await Promise.all([get(memory.url, path), get(sqlUrl, path)]);
+          assert.deepEqual({ total: a.body.total, ids: a.body.users.map((u: any) => u.id) }, { total: b.body.total, ids: b.body.users.map((u: any) => u.id) }, path);
+        }
+      }
       // renames and new people move others in the order; presence changes move nobody
       const ids = (await memory.roster.store.db.selectFrom('users').select('id').where('active', '=', 1).where('external_auth_id', 'is', null).execute()).map((u) => u.id);
       for (let i = 0; i < 12; i++) {
