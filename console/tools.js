@@ -40,7 +40,7 @@ export function JournalPage() {
     await api('DELETE', `${C}/requests`).catch(setError);
   };
   return html`<section aria-labelledby="journal-title"><h1 id="journal-title">Request journal</h1>
-    <p class="muted">The last REST calls made to this server, newest first, streamed as they happen. Parameters are redacted as in <code>GET /_roster/requests</code>.
+    <p class="muted">The last REST calls made to this server, newest first, streamed as they happen. Parameters are redacted as in <code>GET /_roster/requests</code>.${' '}
       <span class=${`live ${state === 'on' ? 'on' : ''}`} role="status">${state === 'on' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}</span></p>
     <form class="row panel" onSubmit=${(e) => e.preventDefault()}>
       <div class="field"><label for="j-method">Method</label><input id="j-method" value=${filter.method} placeholder="im.user.get" onChange=${(e) => setFilter({ ...filter, method: e.currentTarget.value.trim() })} /></div>
@@ -53,7 +53,7 @@ export function JournalPage() {
       <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Credential</th><th scope="col">Status</th><th scope="col">ms</th><th scope="col"><span class="sr">Details</span></th></tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.id} data-journal-row=${r.method}>
         <td>${r.id}</td><td>${r.time.slice(11, 23)}</td><td class="mono">${r.method}</td>
-        <td class="mono">${r.credential ? `${r.credential.kind}:${r.credential.id ?? r.credential.client_id ?? ''}` : '—'}</td>
+        <td class="mono">${r.credential ? `${r.credential.kind}:${r.credential.webhook ?? r.credential.client_id ?? ''}` : '—'}</td>
         <td>${r.status}${r.error ? ` ${r.error}` : ''}${r.fault ? html` <span class="badge">fault ${r.fault.rule}</span>` : null}</td><td>${r.duration_ms}</td>
         <td><button type="button" aria-expanded=${String(open === r.id)} onClick=${() => setOpen(open === r.id ? null : r.id)}>Details<span class="sr"> of call ${r.id}</span></button></td>
       </tr>${open === r.id ? html`<tr><td colspan="7"><pre tabindex="0" aria-label=${`Call ${r.id}`}>${JSON.stringify(r, null, 2)}</pre></td></tr>` : null}`)}</tbody>
