@@ -84,8 +84,10 @@ export function atomOrFalse(unixSeconds: number | null | undefined, timeZone: st
 
 /** Today's calendar date in the time zone, `YYYY-MM-DD`. */
 export function todayIn(timeZone: string, nowSeconds = clock.seconds()): string {
-  const p = parts(nowSeconds, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  const s = Math.floor(nowSeconds);
+  // the wall clock read with the UTC getters, as formatAtom does: Intl is asked once an hour, not per call
+  const t = new Date((s + offsetAt(s, timeZone)) * 1000);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 /** The instant a calendar day starts in the time zone. */

@@ -1,5 +1,5 @@
 import { presentImUser, type ImUser } from '../directory/user-object.js';
-import { variantOf } from '../read/model.js';
+import { userForm } from '../read/model.js';
 import { memoryReads, presentOptions, today, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
@@ -13,13 +13,11 @@ export async function imUsersById(ctx: CallContext, ids: readonly number[], avat
   const model = memoryReads(ctx);
   if (model) {
     // from memory: the bytes serialized once per user version, the same presenter behind them
-    const day = today(ctx);
-    const opts = presentOptions(ctx);
+    const form = userForm(presentOptions(ctx), avatarHr, today(ctx));
     const visible = model.visibility(ctx.caller.viewer);
-    const variant = variantOf(opts);
     return ids.map((id) => {
       const entry = model.user(id);
-      return entry && visible(id) ? new RawJson(model.imUserJson(entry, day, opts, avatarHr, variant)) : null;
+      return entry && visible(id) ? new RawJson(model.imUserJson(entry, form)) : null;
     });
   }
   const users = await loadUsers(ctx.app.store.db, ids, ctx.caller.viewer, today(ctx));

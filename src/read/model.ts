@@ -29,6 +29,7 @@ import {
   allDepartments,
   groupIdsOfUsers,
   loadStoredGroups,
+  loadLiveWebhooks,
   loadStoredUsers,
   type DepartmentRow,
   type GroupRow,
@@ -36,12 +37,33 @@ import {
   type StoredUser,
 } from '../store/read-model.js';
 import type { UserRecord } from '../store/users.js';
+import { scopesOf, type WebhookRow } from '../store/webhooks.js';
 import type { Viewer } from '../store/visibility.js';
 
 /** One user as the model holds it: never mutated, replaced on change (`json` is a memo of its serializations). */
 export interface UserEntry extends StoredUser {
-  /** serialized im user objects by variant; dropped by the LRU of --cache-users */
-  json?: Map<string, string>;
+  /** serialized im user objects (UTF-8) by variant; dropped by the LRU of --cache-users */
+  json?: Map<string, Buffer>;
+  /** served from `json` since the LRU last looked (its second chance) */
+  recent?: boolean;
+}
+
+/** A webhook nobody revoked, as authentication needs it (the hash, never the secret). */
+export interface WebhookEntry {
+  id: number;
+  userId: number;
+  secretHash: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: number | null;
+}
+
+/** What shapes a serialized user object besides the user: worked out once per request (`userForm`). */
+export interface UserForm {
+  today: string;
+  opts: PresentOptions;
+  avatarHr: boolean;
+  /** the memo key of a user on no leave */
+  key: string;
 }
 
 /** The server's logger (pino's shape). */
@@ -63,6 +85,7 @@ interface Dirty {
   users: Set<number>;
   departments: boolean;
   groups: Set<number>;
+  webhooks: Set<number>;
   /** users whose group memberships went away with them: their groups are reloaded */
   usersLeavingGroups: Set<number>;
   /** departments deleted: their members' links are reloaded */
@@ -76,6 +99,7 @@ const emptyDirty = (): Dirty => ({
   users: new Set(),
   departments: false,
   groups: new Set(),
+  webhooks: new Set(),
   usersLeavingGroups: new Set(),
   departmentsDeleted: new Set(),
   seq: 0,
@@ -96,6 +120,8 @@ export class ReadModel {
   private groups = new Map<number, GroupRow>();
   private members = new Map<number, MemberRow[]>();
   private groupsOfUser = new Map<number, number[]>();
+  private webhooks = new Map<string, WebhookEntry>();
+  private webhookHashes = new Map<number, string>();
   private derived: {
     version: number;
     tree?: DepartmentTree;
@@ -140,6 +166,21 @@ export class ReadModel {
 
   user(id: number): UserEntry | undefined {
     return this.users.get(id);
+  }
+
+  /** The live webhook whose secret hashes to this (hex SHA-256), if the model knows it. */
+  webhook(secretHash: string): WebhookEntry | undefined {
+    return this.webhooks.get(secretHash);
+  }
+
+  /**
+   * A live webhook the store answered with that the model did not hold (one written without a
+   * change record, or not yet applied), kept for the next request. Only if no change was applied
+   * since `seenSeq`, when the lookup began: one of them could be its revocation.
+   */
+  learnWebhook(row: WebhookRow, seenSeq: number): void {
+    if (this.appliedSeq !== seenSeq || !this.loaded || row.revoked_at !== null || this.webhookHashes.has(row.id)) return;
+    this.addWebhooks([row]);
   }
 
   get userCount(): number {
@@ -236,38 +277,46 @@ export class ReadModel {
     return { ...entry.row, departments: entry.departments, absent_until: absentUntil(entry, today), bot: entry.bot };
   }
 
-  /** The messenger user object as JSON text, serialized once per variant while the user is in the LRU. */
-  imUserJson(entry: UserEntry, today: string, opts: PresentOptions, avatarHr: boolean, variant = variantOf(opts)): string {
-    const absent = absentUntil(entry, today);
-    const present = () => JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, opts, { avatarHr }));
-    const cap = this.options.cacheUsers;
-    if (cap <= 0) return present();
-    // everything that varies between callers of one user version: the photo's base URL, AVATAR_HR, and the leave (from the day)
-    const key = `${avatarHr ? 1 : 0}${absent ?? ''}|${variant}`;
-    const id = entry.row.id;
-    const cached = this.lru.get(id) === entry;
-    if (cached) {
-      // most recently used goes to the end
-      this.lru.delete(id);
-      this.lru.set(id, entry);
-      const hit = entry.json?.get(key);
-      if (hit !== undefined) return hit;
+  /** The messenger user object as UTF-8 JSON, serialized once per variant while the user is in the LRU. */
+  imUserJson(entry: UserEntry, form: UserForm): Buffer {
+    // most users are on no leave: their key is the request's own string, hashed once for all of them
+    const absent = entry.absences.length === 0 ? null : absentUntil(entry, form.today);
+    const key = absent === null ? form.key : `${absent}|${form.key}`;
+    const hit = entry.json?.get(key);
+    if (hit !== undefined) {
+      entry.recent = true;
+      return hit;
     }
-    const text = present();
-    if (!cached) {
+    const text = Buffer.from(JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, form.opts, { avatarHr: form.avatarHr })));
+    const cap = this.options.cacheUsers;
+    if (cap <= 0) return text;
+    if (!entry.json) {
+      entry.json = new Map();
+      this.lru.set(entry.row.id, entry);
+      if (this.lru.size > cap) this.evict(cap);
+    } else if (entry.json.size >= 8) {
+      // a few variants per user at most (AVATAR_HR, a base URL or two, the day a leave ends)
+      entry.json.clear();
+    }
+    entry.json.set(key, text);
+    return text;
+  }
+
+  /**
+   * Down to `cap` serialized users, oldest first, except that one served since the last pass gets
+   * a second chance at the back: LRU's choice without reordering a map on every hit.
+   */
+  private evict(cap: number): void {
+    for (const [id, entry] of this.lru) {
+      if (this.lru.size <= cap) return;
       this.lru.delete(id);
-      this.lru.set(id, entry);
-      while (this.lru.size > cap) {
-        const [oldId, old] = this.lru.entries().next().value as [number, UserEntry];
-        this.lru.delete(oldId);
-        old.json = undefined;
+      if (entry.recent) {
+        entry.recent = false;
+        this.lru.set(id, entry);
+      } else {
+        entry.json = undefined;
       }
     }
-    const memo = (entry.json ??= new Map());
-    // a few variants per user at most (AVATAR_HR, a base URL or two, the day a leave ends)
-    if (memo.size >= 8) memo.clear();
-    memo.set(key, text);
-    return text;
   }
 
   /** How many users' serialized objects are kept now (at most --cache-users). */
@@ -363,8 +412,12 @@ export class ReadModel {
       case 'directory.merged':
         d.full = true;
         break;
+      case 'webhook.created':
+      case 'webhook.revoked':
+        if (id !== null) d.webhooks.add(id);
+        break;
       default:
-        // webhooks and applications: not part of the read side
+        // applications: OAuth tokens are looked up in the store
         return;
     }
     this.hasPending = true;
@@ -420,6 +473,7 @@ export class ReadModel {
     for (const id of work.groups) d.groups.add(id);
     for (const id of work.usersLeavingGroups) d.usersLeavingGroups.add(id);
     for (const id of work.departmentsDeleted) d.departmentsDeleted.add(id);
+    for (const id of work.webhooks) d.webhooks.add(id);
     d.seq = Math.max(d.seq, work.seq);
     this.hasPending = true;
   }
@@ -437,10 +491,11 @@ export class ReadModel {
     const groupIds = new Set(work.groups);
     for (const u of work.usersLeavingGroups) for (const g of this.groupsOfUser.get(u) ?? []) groupIds.add(g);
     if (work.usersLeavingGroups.size) for (const g of await groupIdsOfUsers(db, [...work.usersLeavingGroups])) groupIds.add(g);
-    const [users, departments, groups] = await Promise.all([
+    const [users, departments, groups, webhooks] = await Promise.all([
       userIds.size ? loadStoredUsers(db, [...userIds]) : null,
       work.departments ? allDepartments(db) : null,
       groupIds.size ? loadStoredGroups(db, [...groupIds]) : null,
+      work.webhooks.size ? loadLiveWebhooks(db, [...work.webhooks]) : null,
     ]);
     // from here on synchronous: the whole change appears at once
     if (users) {
@@ -452,6 +507,15 @@ export class ReadModel {
       }
     }
     if (departments) this.departmentRows = departments;
+    if (webhooks) {
+      // a webhook missing from the answer was revoked (or dropped)
+      for (const id of work.webhooks) {
+        const hash = this.webhookHashes.get(id);
+        if (hash !== undefined) this.webhooks.delete(hash);
+        this.webhookHashes.delete(id);
+      }
+      this.addWebhooks(webhooks);
+    }
     if (groups) {
       for (const id of groupIds) this.dropGroup(id);
       for (const g of groups.groups) this.groups.set(g.id, g);
@@ -471,8 +535,11 @@ export class ReadModel {
   private async loadAll(): Promise<void> {
     const started = performance.now();
     const db = this.store.db;
-    const [users, departments, groups] = await Promise.all([loadStoredUsers(db), allDepartments(db), loadStoredGroups(db)]);
+    const [users, departments, groups, webhooks] = await Promise.all([loadStoredUsers(db), allDepartments(db), loadStoredGroups(db), loadLiveWebhooks(db)]);
     this.users = users;
+    this.webhooks = new Map();
+    this.webhookHashes = new Map();
+    this.addWebhooks(webhooks);
     this.departmentRows = departments;
     this.groups = new Map(groups.groups.map((g) => [g.id, g]));
     this.members = new Map();
@@ -505,15 +572,22 @@ export class ReadModel {
     }
   }
 
+  private addWebhooks(rows: readonly WebhookRow[]): void {
+    for (const w of rows) {
+      this.webhooks.set(w.secret_hash, { id: w.id, userId: w.user_id, secretHash: w.secret_hash, scopes: new Set(scopesOf(w)), expiresAt: w.expires_at });
+      this.webhookHashes.set(w.id, w.secret_hash);
+    }
+  }
+
   private fresh() {
     if (this.derived.version !== this.version) this.derived = { version: this.version };
     return this.derived;
   }
 }
 
-/** What, besides the user and the day, shapes a serialized user object: computed once per request. */
-export function variantOf(opts: PresentOptions): string {
-  return `${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}`;
+/** What, besides the user and the day, shapes a serialized user object: once per request. */
+export function userForm(opts: PresentOptions, avatarHr: boolean, today: string): UserForm {
+  return { today, opts, avatarHr, key: `${avatarHr ? 1 : 0}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}` };
 }
 
 /** The last day of the leave the user is on `today` (overlapping leaves: the latest end), as `loadUsers` computes it. */

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from './index.js';
 import type { SonetGroupMembersTable, SonetGroupsTable } from './schema.js';
 import type { BotRow, UserRow } from './users.js';
+import type { WebhookRow } from './webhooks.js';
 import { allDepartments, type DepartmentRow } from './departments.js';
 
 export type GroupRow = Selectable<SonetGroupsTable>;
@@ -90,6 +91,17 @@ export async function groupIdsOfUsers(db: Db, userIds: readonly number[]): Promi
     for (const r of await db.selectFrom('sonet_group_members').select('group_id').where('user_id', 'in', part).execute()) out.add(r.group_id);
   }
   return [...out];
+}
+
+/** Webhooks nobody revoked (these ids only, with `ids`): what callers may authenticate with. */
+export async function loadLiveWebhooks(db: Db, ids?: readonly number[]): Promise<WebhookRow[]> {
+  const out: WebhookRow[] = [];
+  for (const part of ids ? chunks(ids) : [null]) {
+    if (part && part.length === 0) continue;
+    const q = db.selectFrom('webhooks').selectAll().where('revoked_at', 'is', null);
+    out.push(...(await (part ? q.where('id', 'in', part) : q).orderBy('id').execute()));
+  }
+  return out;
 }
 
 export { allDepartments, type DepartmentRow };
