@@ -67,8 +67,20 @@ function formatOffset(seconds: number): string {
   return `${seconds < 0 ? '-' : '+'}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
 }
 
+/** The last instant formatted per zone: every answer's `time` block formats now, twice. */
+const lastAtom = new Map<string, { second: number; text: string }>();
+
 export function formatAtom(unixSeconds: number, timeZone: string): string {
   const s = Math.floor(unixSeconds);
+  const last = lastAtom.get(timeZone);
+  if (last?.second === s) return last.text;
+  const text = atom(s, timeZone);
+  if (lastAtom.size >= 64) lastAtom.clear();
+  lastAtom.set(timeZone, { second: s, text });
+  return text;
+}
+
+function atom(s: number, timeZone: string): string {
   const offset = offsetAt(s, timeZone);
   const t = new Date((s + offset) * 1000); // the wall clock, read with the UTC getters
   return (

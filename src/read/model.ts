@@ -23,7 +23,7 @@ import type { ChangeFeed, ChangeRecord, FeedReset } from '../directory/feed.js';
 import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
-import type { Store } from '../store/index.js';
+import type { Db, Store } from '../store/index.js';
 import { UserSearchIndex } from './search.js';
 import {
   allDepartments,
@@ -158,7 +158,7 @@ export class ReadModel {
       (reset) => this.onReset(reset),
     );
     this.appliedSeq = feed.last;
-    await this.store.background(() => this.loadAll());
+    await this.store.background(({ db }) => this.loadAll(db));
     this.loaded = true;
   }
 
@@ -452,7 +452,7 @@ export class ReadModel {
       this.pending = emptyDirty();
       this.hasPending = false;
       try {
-        await this.store.background(() => this.apply(work));
+        await this.store.background(({ db }) => this.apply(work, db));
         if (this.failing) this.options.log().warn({}, 'read model: the store answers again; caught up');
         this.failing = false;
       } catch (error) {
@@ -478,13 +478,12 @@ export class ReadModel {
     this.hasPending = true;
   }
 
-  private async apply(work: Dirty): Promise<void> {
+  private async apply(work: Dirty, db: Db): Promise<void> {
     if (work.full) {
-      await this.loadAll();
+      await this.loadAll(db);
       this.appliedSeq = Math.max(this.appliedSeq, work.seq);
       return;
     }
-    const db = this.store.db;
     const userIds = new Set(work.users);
     // the members of a deleted department lost that link
     for (const dep of work.departmentsDeleted) for (const e of this.users.values()) if (e.departments.includes(dep)) userIds.add(e.row.id);
@@ -532,9 +531,8 @@ export class ReadModel {
     }
   }
 
-  private async loadAll(): Promise<void> {
+  private async loadAll(db: Db): Promise<void> {
     const started = performance.now();
-    const db = this.store.db;
     const [users, departments, groups, webhooks] = await Promise.all([loadStoredUsers(db), allDepartments(db), loadStoredGroups(db), loadLiveWebhooks(db)]);
     this.users = users;
     this.webhooks = new Map();

@@ -13,6 +13,7 @@ import type { Faults } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import type { Trace } from './observe.js';
 import type { MethodDefinition, MethodRegistry } from './registry.js';
 
 export interface Logger {
@@ -86,6 +87,8 @@ export interface CallContext {
   requestId?: string;
   /** what the whole request may still cost (shared by the commands of a batch) */
   budget: RequestBudget;
+  /** the control plane's record of this request (journal, faults), when it keeps one */
+  trace?: Trace;
 }
 
 export function requestBudget(config: Config): RequestBudget {
