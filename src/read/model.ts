@@ -197,8 +197,20 @@ export class ReadModel {
     return (d.tree ??= new DepartmentTree(this.departmentRows));
   }
 
+  /** Active members of the department (not of sub-departments), ascending: a list shared by every caller, never to be changed. */
+  activeMemberIds(departmentId: number): readonly number[] {
+    return this.activeIndex().get(departmentId) ?? [];
+  }
+
   /** Active members of the departments (not of sub-departments), by ascending user id, as `activeMembers` answers. */
   activeMembers(departmentIds: readonly number[]): { department_id: number; user_id: number }[] {
+    const index = this.activeIndex();
+    const out: { department_id: number; user_id: number }[] = [];
+    for (const dep of new Set(departmentIds)) for (const user_id of index.get(dep) ?? []) out.push({ department_id: dep, user_id });
+    return out.sort((a, b) => a.user_id - b.user_id);
+  }
+
+  private activeIndex(): ReadonlyMap<number, readonly number[]> {
     const d = this.fresh();
     if (!d.activeByDepartment) {
       const index = new Map<number, number[]>();
@@ -213,10 +225,7 @@ export class ReadModel {
       for (const list of index.values()) list.sort((a, b) => a - b);
       d.activeByDepartment = index;
     }
-    const index = d.activeByDepartment;
-    const out: { department_id: number; user_id: number }[] = [];
-    for (const dep of new Set(departmentIds)) for (const user_id of index.get(dep) ?? []) out.push({ department_id: dep, user_id });
-    return out.sort((a, b) => a.user_id - b.user_id);
+    return d.activeByDepartment;
   }
 
   /** im.search.user.list's matches, ascending ids (src/read/search.ts has the rules). */
