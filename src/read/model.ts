@@ -109,6 +109,7 @@ export interface ReadModelStats {
   users: number;
   departments: number;
   groups: number;
+  webhooks: number;
   /** a rough size of what the model holds: rows and serialized objects */
   bytes: number;
   loadMs: number;
@@ -336,7 +337,7 @@ export class ReadModel {
   /** The startup line: how much the model holds. */
   describe(): string {
     const s = this.stats();
-    return `Read model: ${s.users} users, ${s.departments} departments, ${s.groups} groups in memory, about ${formatBytes(s.bytes)} (loaded in ${s.loadMs} ms)`;
+    return `Read model: ${count(s.users, 'user')}, ${count(s.departments, 'department')}, ${count(s.groups, 'group')}, ${count(s.webhooks, 'webhook')} in memory, about ${formatBytes(s.bytes)} (loaded in ${s.loadMs} ms)`;
   }
 
   stats(): ReadModelStats {
@@ -349,7 +350,8 @@ export class ReadModel {
     bytes += this.departmentRows.length * 120;
     for (const list of this.members.values()) bytes += list.length * 64;
     bytes += this.groups.size * 200;
-    return { users: this.users.size, departments: this.departmentRows.length, groups: this.groups.size, bytes, loadMs: this.lastLoad?.loadMs ?? 0 };
+    bytes += this.webhooks.size * 200;
+    return { users: this.users.size, departments: this.departmentRows.length, groups: this.groups.size, webhooks: this.webhooks.size, bytes, loadMs: this.lastLoad?.loadMs ?? 0 };
   }
 
   // ---- keeping current ----
@@ -554,7 +556,7 @@ export class ReadModel {
     this.addMembers(groups.members);
     this.lru.clear();
     this.version++;
-    this.lastLoad = { users: users.size, departments: departments.length, groups: groups.groups.length, bytes: 0, loadMs: Math.round(performance.now() - started) };
+    this.lastLoad = { users: users.size, departments: departments.length, groups: groups.groups.length, webhooks: webhooks.length, bytes: 0, loadMs: Math.round(performance.now() - started) };
   }
 
   private dropGroup(id: number): void {
@@ -603,6 +605,8 @@ function absentUntil(entry: StoredUser, today: string): string | null {
   for (const a of entry.absences) if (a.date_from <= today && a.date_to >= today && (until === null || a.date_to > until)) until = a.date_to;
   return until;
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
