@@ -42,8 +42,14 @@ import type { Viewer } from '../store/visibility.js';
 
 /** One user as the model holds it: never mutated, replaced on change (`json` is a memo of its serializations). */
 export interface UserEntry extends StoredUser {
-  /** serialized im user objects (UTF-8) by variant; dropped by the LRU of --cache-users */
-  json?: Map<string, Buffer>;
+  /**
+   * The serialized im user object (UTF-8) of the variant asked for first, and of others (AVATAR_HR,
+   * another base URL, the day a leave ends) in `memoMore`; dropped by the LRU of --cache-users.
+   * Two fields rather than a map: a map per user cost 20 MB at 100,000 users.
+   */
+  memoKey?: string;
+  memo?: Buffer;
+  memoMore?: Map<string, Buffer>;
   /** served from `json` since the LRU last looked (its second chance) */
   recent?: boolean;
 }
@@ -292,7 +298,7 @@ export class ReadModel {
     // most users are on no leave: their key is the request's own string, hashed once for all of them
     const absent = entry.absences.length === 0 ? null : absentUntil(entry, form.today);
     const key = absent === null ? form.key : `${absent}|${form.key}`;
-    const hit = entry.json?.get(key);
+    const hit = entry.memoKey === key ? entry.memo : entry.memoMore?.get(key);
     if (hit !== undefined) {
       entry.recent = true;
       return hit;
@@ -300,15 +306,17 @@ export class ReadModel {
     const text = Buffer.from(JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, form.opts, { avatarHr: form.avatarHr })));
     const cap = this.options.cacheUsers;
     if (cap <= 0) return text;
-    if (!entry.json) {
-      entry.json = new Map();
+    if (entry.memo === undefined) {
+      entry.memoKey = key;
+      entry.memo = text;
       this.lru.set(entry.row.id, entry);
       if (this.lru.size > cap) this.evict(cap);
-    } else if (entry.json.size >= 8) {
-      // a few variants per user at most (AVATAR_HR, a base URL or two, the day a leave ends)
-      entry.json.clear();
+      return text;
     }
-    entry.json.set(key, text);
+    const more = (entry.memoMore ??= new Map());
+    // a few variants per user at most
+    if (more.size >= 7) more.clear();
+    more.set(key, text);
     return text;
   }
 
@@ -324,7 +332,7 @@ export class ReadModel {
         entry.recent = false;
         this.lru.set(id, entry);
       } else {
-        entry.json = undefined;
+        entry.memoKey = entry.memo = entry.memoMore = undefined;
       }
     }
   }
@@ -345,7 +353,8 @@ export class ReadModel {
     for (const e of this.users.values()) {
       bytes += 160 + e.departments.length * 8 + e.absences.length * 64 + (e.bot ? 120 : 0);
       for (const v of Object.values(e.row)) bytes += typeof v === 'string' ? 16 + v.length : 8;
-      if (e.json) for (const t of e.json.values()) bytes += 16 + t.length;
+      if (e.memo) bytes += 100 + e.memo.length;
+      if (e.memoMore) for (const t of e.memoMore.values()) bytes += 100 + t.length;
     }
     bytes += this.departmentRows.length * 120;
     for (const list of this.members.values()) bytes += list.length * 64;

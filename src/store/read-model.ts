@@ -31,6 +31,33 @@ function chunks(ids: readonly number[]): number[][] {
   return out;
 }
 
+/**
+ * Columns whose values repeat across users (a few hundred first names, positions, one status
+ * text...): each distinct text is kept once. Every row's copy of "employee" and "online" cost
+ * 100,000-user directories tens of megabytes.
+ */
+const REPEATING = ['user_type', 'name', 'last_name', 'second_name', 'work_position', 'gender', 'birthday', 'color', 'status', 'website', 'personal_phone', 'photo', 'external_auth_id'] as const;
+
+function interner(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const known = seen.get(text);
+    if (known !== undefined) return known;
+    seen.set(text, text);
+    return text;
+  };
+}
+
+function compact(row: UserRow, intern: (text: string) => string): UserRow {
+  for (const column of REPEATING) {
+    const value = row[column];
+    if (typeof value === 'string') (row as Record<string, unknown>)[column] = intern(value);
+  }
+  // the lower-cased address is usually the address itself: one string for both
+  if (row.email_key === row.email) row.email_key = row.email;
+  return row;
+}
+
 /** These users (all of them without `ids`); an id missing from the answer no longer exists. */
 export async function loadStoredUsers(db: Db, ids?: readonly number[]): Promise<Map<number, StoredUser>> {
   const out = new Map<number, StoredUser>();
@@ -54,7 +81,8 @@ export async function loadStoredUsers(db: Db, ids?: readonly number[]): Promise<
         .execute(),
       (part ? db.selectFrom('bots').selectAll().where('user_id', 'in', part) : db.selectFrom('bots').selectAll()).execute(),
     ]);
-    for (const row of rows) out.set(row.id, { row, departments: [], absences: [], bot: null });
+    const intern = interner();
+    for (const row of rows) out.set(row.id, { row: compact(row, intern), departments: [], absences: [], bot: null });
     for (const link of links) out.get(link.user_id)?.departments.push(link.department_id);
     for (const a of absences) out.get(a.user_id)?.absences.push({ date_from: a.date_from, date_to: a.date_to });
     for (const bot of bots) {
