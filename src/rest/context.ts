@@ -41,6 +41,11 @@ export interface App {
   feed?: ChangeFeed;
   /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */
   afterWrite?: () => Promise<void>;
+  /**
+   * before a request is authenticated and answered: what another process committed is caught up
+   * first when the store can tell cheaply (SQLite); undefined when there is nothing to wait for
+   */
+  beforeRequest?: () => Promise<void> | undefined;
   /** control plane: the last REST calls (absent with --journal-size 0) */
   journal?: Journal;
   /** control plane: scripted failures (absent without --admin-token and --faults) */

@@ -110,6 +110,8 @@ async function dispatchCall(app: App, request: RestRequest, trace?: Trace): Prom
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   try {
     const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
+    const catchingUp = app.beforeRequest?.();
+    if (catchingUp) await catchingUp;
     const caller = await authenticate(app, request.credentials);
     noteCaller(trace, caller); // control plane: the journal's credential
     await app.limits?.admit(caller.credential);

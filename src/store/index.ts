@@ -25,6 +25,12 @@ export interface Store {
    * transactions and locks; only the counting differs.
    */
   background<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: whether another connection (the command line, another server on the file)
+   * committed since the last call, from `PRAGMA data_version`: about a microsecond, so every
+   * request can ask and catch the change feed up first
+   */
+  committedElsewhere?: () => boolean;
   /** PostgreSQL only: a new connection outside the pool, for LISTEN */
   dedicatedClient?: () => pg.Client;
   /** make the engine's generated ids follow rows inserted with explicit ids */
@@ -68,6 +74,7 @@ export async function openStore(location: string): Promise<Store> {
   let shown: string;
   let migrationSchema: string | undefined;
   let dedicatedClient: (() => pg.Client) | undefined;
+  let committedElsewhere: (() => boolean) | undefined;
   if (isPostgresUrl(location)) {
     dialect = 'postgres';
     const url = new URL(location);
@@ -118,6 +125,14 @@ export async function openStore(location: string): Promise<Store> {
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 20');
     database.pragma('synchronous = NORMAL');
+    const dataVersion = database.prepare('PRAGMA data_version').pluck();
+    let seenVersion = dataVersion.get();
+    committedElsewhere = () => {
+      const now = dataVersion.get();
+      if (now === seenVersion) return false;
+      seenVersion = now;
+      return true;
+    };
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log });
   }
 
@@ -136,6 +151,7 @@ export async function openStore(location: string): Promise<Store> {
     queryCount: () => queries,
     background: (work) => work(quiet),
     ...(dedicatedClient ? { dedicatedClient } : {}),
+    ...(committedElsewhere ? { committedElsewhere } : {}),
     syncIds: () => syncIdSequences(db as Kysely<unknown>, dialect),
     ping: async () => {
       await sql`SELECT 1`.execute(db);
