@@ -53,6 +53,9 @@ for (const engine of engines) {
         // the console's address and a ready administrator sign-in that works
         const [, consoleUrl, login, password] = /Console: (\S+)\n\s+sign in as (\S+), password (\S+) /.exec(server.output) ?? [];
         assert.equal(consoleUrl, `${new URL(hook).origin}/`, server.output);
+        // its page and scripts, found beside the code whether the sources or the dist/ bundle run
+        assert.match(await (await fetch(consoleUrl!, { headers: { accept: 'text/html' } })).text(), /^<!doctype html>/i);
+        assert.equal((await fetch(`${consoleUrl}_roster/console/vendor/preact.js`)).status, 200);
         const session = await fetch(`${consoleUrl}_roster/console/api/session`);
         const signIn = await fetch(`${consoleUrl}_roster/console/api/sign-in`, {
           method: 'POST',
