@@ -53,7 +53,7 @@ const peopleQuery = z
 /** User objects as im.user.list.get gives them to the signed-in administrator, in the order of the ids (a page's worth). */
 async function imUsersOf(app: App, user: UserRow, request: FastifyRequest, ids: readonly number[]): Promise<unknown[]> {
   if (ids.length === 0) return [];
-  const outcome = await invoke(app, callerOf(user), findMethod(app, 'im.user.list.get'), { ID: ids, RESULT_TYPE: 'array' }, baseUrlOf(app, request), request.id as string);
+  const outcome = await invoke(app, callerOf(user), findMethod(app, 'im.user.list.get'), { ID: ids, RESULT_TYPE: 'array' }, { baseUrl: baseUrlOf(app, request), requestId: request.id as string });
   return outcome.result as unknown[];
 }
 
@@ -89,10 +89,13 @@ export function directoryRoutes(server: FastifyInstance, app: App, api: string, 
 
   server.get(`${api}/departments`, async (_request, reply) => {
     const model = app.read?.loaded ? app.read : undefined;
-    const [tree, counts] = model
-      ? [model.tree(), model.memberCounts()]
-      : await Promise.all([allDepartments(app.store.db).then((rows) => new DepartmentTree(rows)), activeMemberCounts(app.store.db)]);
-    const departments = tree.ordered.map((d) => ({ id: d.id, name: d.name, parent: d.parent_id, sort: d.sort, head: d.head_id, members: counts.get(d.id) ?? 0 }));
+    const [tree, count] = model
+      ? [model.tree(), (id: number) => model.activeMemberIds(id).length]
+      : await Promise.all([
+          allDepartments(app.store.db).then((rows) => new DepartmentTree(rows)),
+          activeMemberCounts(app.store.db).then((counts) => (id: number) => counts.get(id) ?? 0),
+        ]);
+    const departments = tree.ordered.map((d) => ({ id: d.id, name: d.name, parent: d.parent_id, sort: d.sort, head: d.head_id, members: count(d.id) }));
     return send(reply, 200, { departments });
   });
 }
