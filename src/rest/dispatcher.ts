@@ -69,7 +69,8 @@ export async function invoke(app: App, caller: Caller, definition: MethodDefinit
     );
   }
   const limits = definition.name === 'batch' ? undefined : app.limits;
-  if (limits) await limits.beforeCall(caller.credential, definition.name);
+  const admitted = limits?.beforeCall(caller.credential, definition.name);
+  if (admitted) await admitted;
   const { start, rest } = takeStart(params);
   const { baseUrl, requestId, budget = requestBudget(app.config), trace } = options;
   const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId, budget, trace };

@@ -146,10 +146,14 @@ for (const engine of engines) {
       assert.ok('t' in res.body.result.result);
       assert.ok(res.body.result.result_time.t.operating >= 0);
       // commands of one batch exhaust their own method as plain calls would
-      const many = await r.call('batch', { cmd: Array.from({ length: 50 }, () => 'im.user.list.get?ID[]=1') }, { hook: await r.hook(1) });
-      const errors = Object.values(many.body.result.result_error) as { error: string }[];
+      // (how many batches it takes depends on how fast the commands are: batches are sent until one meets the limit)
+      const fresh = await r.hook(1);
+      const batch = () => r.call('batch', { cmd: Array.from({ length: 50 }, () => 'im.user.list.get?ID[]=1') }, { hook: fresh });
+      const first = await batch();
+      assert.ok(Object.keys(first.body.result.result).length >= 1, 'the first commands ran before the budget was spent');
+      let errors = Object.values(first.body.result.result_error) as { error: string }[];
+      for (let i = 0; i < 200 && errors.length === 0; i++) errors = Object.values((await batch()).body.result.result_error) as { error: string }[];
       assert.ok(errors.length > 0 && errors.every((e) => e.error === 'OPERATION_TIME_LIMIT'));
-      assert.ok(Object.keys(many.body.result.result).length >= 1);
     });
   });
 }

@@ -90,7 +90,7 @@ describe('operating-time window', () => {
     assert.equal(report.operating, 0.75);
     await limits.beforeCall(hook(1), 'im.user.get'); // 0.75 ≤ 1: still allowed
     await limits.afterCall(hook(1), 'im.user.get', 0.5);
-    await assert.rejects(limits.beforeCall(hook(1), 'im.user.get'), (e: RestError) => e.code === 'OPERATION_TIME_LIMIT' && e.status === 429);
+    await assert.rejects(async () => limits.beforeCall(hook(1), 'im.user.get'), (e: RestError) => e.code === 'OPERATION_TIME_LIMIT' && e.status === 429);
     await limits.beforeCall(hook(1), 'profile');
     await limits.beforeCall(hook(2), 'im.user.get');
     clock.advance(660); // the window slid past both calls
