@@ -8,6 +8,7 @@ import { argumentError, RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { MethodDefinition, MethodResult } from '../rest/registry.js';
 import { listUsers, userFields, userWithDepartments } from '../store/user-list.js';
+import { listUsersInMemory } from '../read/user-query.js';
 import { clock } from '../clock.js';
 
 /** Every user read is open to the full scope and to both reduced ones (user-scope.md). */
@@ -71,16 +72,9 @@ async function listMethod(ctx: CallContext, p: Params, mode: 'get' | 'search'): 
   });
   const page = standardPage(ctx.start);
   const now = clock.unix();
-  const { rows, total } = await listUsers(ctx.app.store.db, ctx.app.store.dialect, {
-    viewer: ctx.caller.viewer,
-    conditions,
-    sort,
-    offset: page.offset,
-    limit: PAGE_SIZE,
-    count: page.count,
-    now,
-    onlineSeconds: ONLINE_SECONDS,
-  });
+  const query = { viewer: ctx.caller.viewer, conditions, sort, offset: page.offset, limit: PAGE_SIZE, count: page.count, now, onlineSeconds: ONLINE_SECONDS };
+  const model = memoryReads(ctx);
+  const { rows, total } = model ? listUsersInMemory(model, query) : await listUsers(ctx.app.store.db, ctx.app.store.dialect, query);
   // the id stays even when `select` leaves it out: the fast paging of every SDK reads it
   const fields = select ? access.visible.filter((f) => f === 'ID' || select.has(f)) : access.visible;
   const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now };

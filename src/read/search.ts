@@ -56,6 +56,12 @@ function keysOf(text: string): Set<string> {
   return keys;
 }
 
+interface Rule {
+  folded: string;
+  departments: Set<number>;
+  id: number | null;
+}
+
 export class UserSearchIndex {
   /** user id → ' ' + folded names and position */
   private readonly texts = new Map<number, string>();
@@ -119,16 +125,17 @@ export class UserSearchIndex {
     this.departmentsOf.delete(id);
   }
 
-  /** Every matching user id, ascending. */
-  search(words: readonly string[], viewer: Viewer, visible: (id: number) => boolean): number[] {
-    const rules = words.map((word) => {
-      const folded = foldCase(word);
-      const departments = new Set<number>();
-      for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
-      const id = /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
-      return { folded, departments, id };
-    });
-    // candidates: for the word with the fewest, whoever could match it
+  /** A search word's test: the folded word, the departments whose names match it, the id it names (when asked for). */
+  private rule(word: string, byId: boolean): Rule {
+    const folded = foldCase(word);
+    const departments = new Set<number>();
+    for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
+    const id = byId && /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
+    return { folded, departments, id };
+  }
+
+  /** For the word with the fewest, whoever could match it; null when every user could. */
+  private candidates(rules: readonly Rule[]): Set<number> | null {
     let candidates: Set<number> | null = null;
     for (const rule of rules) {
       // a word that starts with a separator is not indexed (word starts never do): test everyone
@@ -138,8 +145,22 @@ export class UserSearchIndex {
       if (rule.id !== null) set.add(rule.id);
       if (!candidates || set.size < candidates.size) candidates = set;
     }
+    return candidates;
+  }
+
+  private matches(entry: UserEntry, rules: readonly Rule[]): boolean {
+    const id = entry.row.id;
+    const text = this.texts.get(id)!;
+    return rules.every(
+      (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
+    );
+  }
+
+  /** Every matching user id, ascending. */
+  search(words: readonly string[], viewer: Viewer, visible: (id: number) => boolean): number[] {
+    const rules = words.map((word) => this.rule(word, true));
     const out: number[] = [];
-    for (const id of candidates ?? this.users.keys()) {
+    for (const id of this.candidates(rules) ?? this.users.keys()) {
       const entry = this.users.get(id);
       if (!entry) continue;
       const r = entry.row;
@@ -147,12 +168,23 @@ export class UserSearchIndex {
       if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) continue;
       if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) continue;
       if (!visible(id)) continue;
-      const text = this.texts.get(id)!;
-      const ok = rules.every(
-        (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
-      );
-      if (ok) out.push(id);
+      if (this.matches(entry, rules)) out.push(id);
     }
     return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * user.get's NAME_SEARCH and FIND (`searchSql` of src/store/user-list.ts): every user, whatever
+   * their state, with a word starting with each search word in their names or position or in the
+   * name of one of their departments. No id rule: that is im.search.user.list's alone.
+   */
+  matchAll(words: readonly string[]): Set<number> {
+    const rules = words.map((word) => this.rule(word, false));
+    const out = new Set<number>();
+    for (const id of this.candidates(rules) ?? this.users.keys()) {
+      const entry = this.users.get(id);
+      if (entry && this.matches(entry, rules)) out.add(id);
+    }
+    return out;
   }
 }
