@@ -197,19 +197,24 @@ export function isIdAscending(keys: readonly SortKey[]): boolean {
   return keys.length > 0 && keys[0]!.field === 'ID' && !keys[0]!.desc;
 }
 
-/** A page of the rows passing the filter in the order, and how many pass when asked (the SQL path's page and COUNT). */
+/**
+ * A page of the rows passing the filter in the order, and how many pass when asked (the SQL
+ * path's page and COUNT). Rows before `from` are known to fail the filter.
+ */
 export function pageOfRows<R>(
   rows: readonly R[],
   test: ((row: R) => boolean) | null,
   offset: number,
   limit: number,
   count: boolean,
+  from = 0,
 ): { rows: R[]; total?: number } {
   if (!test) return { rows: rows.slice(offset, offset + limit), total: count ? rows.length : undefined };
   const page: R[] = [];
   const end = offset + limit;
   let passed = 0;
-  for (const row of rows) {
+  for (let i = from; i < rows.length; i++) {
+    const row = rows[i]!;
     if (!test(row)) continue;
     if (passed >= offset && passed < end) page.push(row);
     passed++;

@@ -4,7 +4,8 @@
  * every column those methods filter, sort or show, so no request falls back to SQL.
  */
 import type { SortKey } from '../store/list-query.js';
-import { NON_PEOPLE, type UserListQuery, type UserListRow } from '../store/user-list.js';
+import { ONLINE_SECONDS, presentUserRow, type RowOptions, type UserField } from '../directory/user-row.js';
+import { NON_PEOPLE, type UserListQuery } from '../store/user-list.js';
 import type { UserRow } from '../store/users.js';
 import { filterTest, isIdAscending, pageOfRows, rowOrder, wellFormed, type FieldEval, type FieldEvalMap } from './list-eval.js';
 import type { ReadModel, UserEntry } from './model.js';
@@ -84,7 +85,7 @@ export function userEvalFields(model: ReadModel, now: number, onlineSeconds: num
 }
 
 /** The people (not bots, connectors, ...) of this version of the model in the order asked for, built once per order. */
-function peopleIn(model: ReadModel, sort: readonly SortKey[], fields: FieldEvalMap<UserEntry>): readonly UserEntry[] {
+function peopleIn(model: ReadModel, sort: readonly SortKey[], fields: () => FieldEvalMap<UserEntry>): readonly UserEntry[] {
   const byId = model.memo('user-query:people', () => {
     const people: UserEntry[] = [];
     for (const e of model.allUsers()) if (!NOT_PEOPLE.has(e.row.external_auth_id ?? '')) people.push(e);
@@ -92,19 +93,89 @@ function peopleIn(model: ReadModel, sort: readonly SortKey[], fields: FieldEvalM
   });
   if (isIdAscending(sort)) return byId;
   const key = `user-query:order:${sort.map((k) => `${k.field}${k.desc ? '-' : '+'}`).join(',')}`;
-  return model.memo(key, () => [...byId].sort(rowOrder(sort, fields, (e) => e.row.id)));
+  return model.memo(key, () => [...byId].sort(rowOrder(sort, fields(), (e) => e.row.id)));
 }
 
 /** One page of people the viewer may see, and their total when asked: `listUsers` from memory. */
-export function listUsersInMemory(model: ReadModel, q: UserListQuery): { rows: UserListRow[]; total?: number } {
-  const fields = userEvalFields(model, q.now, q.onlineSeconds);
-  const people = peopleIn(model, q.sort, fields);
-  const filter = filterTest(q.conditions, fields);
+export function listUsersInMemory(model: ReadModel, q: UserListQuery): { entries: UserEntry[]; total?: number } {
+  // the fields only when a condition or an order needs them: the first page in id order does not
+  let fields: FieldEvalMap<UserEntry> | undefined;
+  const fieldsNow = () => (fields ??= userEvalFields(model, q.now, q.onlineSeconds));
+  const people = peopleIn(model, q.sort, fieldsNow);
+  const filter = q.conditions.length ? filterTest(q.conditions, fieldsNow()) : null;
   let test = filter;
   if (q.viewer.extranet) {
     const visible = model.visibility(q.viewer);
     test = filter ? (e) => visible(e.row.id) && filter(e) : (e) => visible(e.row.id);
   }
-  const { rows, total } = pageOfRows(people, test, q.offset, q.limit, q.count);
-  return { rows: rows.map((e): UserListRow => ({ ...(e.row as UserRow), departments: e.departments })), total };
+  const from = isIdAscending(q.sort) ? firstAbove(people, q.conditions) : 0;
+  const { rows, total } = pageOfRows(people, test, q.offset, q.limit, q.count, from);
+  return { entries: rows, total };
+}
+
+/**
+ * In id order, where the rows a `>ID` / `>=ID` condition keeps begin (the SDKs' fast paging asks
+ * `filter[>ID]=last` page after page): the rows before it fail that condition anyway.
+ */
+function firstAbove(people: readonly UserEntry[], conditions: UserListQuery['conditions']): number {
+  let from = 0;
+  for (const c of conditions) {
+    if (c.field !== 'ID' || (c.op !== 'gt' && c.op !== 'ge')) continue;
+    const bound = c.values[0] as number;
+    let lo = 0;
+    let hi = people.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const id = people[mid]!.row.id;
+      if (c.op === 'gt' ? id <= bound : id < bound) lo = mid + 1;
+      else hi = mid;
+    }
+    from = Math.max(from, lo);
+  }
+  return from;
+}
+
+/**
+ * Serialized user.get rows of the users most recently listed, at most --cache-users of them (an
+ * LRU, as the model keeps its messenger objects). A row is kept with the entry it was made from:
+ * a change replaces the entry, so a row never outlives the version it shows.
+ */
+class RowTexts {
+  private readonly lru = new Map<number, { entry: UserEntry; texts: Map<string, string> }>();
+  constructor(private readonly capacity: number) {}
+
+  get(entry: UserEntry, variant: string, present: () => string): string {
+    if (this.capacity <= 0) return present();
+    const id = entry.row.id;
+    let slot = this.lru.get(id);
+    // most recently used goes to the end
+    this.lru.delete(id);
+    if (slot?.entry !== entry) slot = { entry, texts: new Map() };
+    this.lru.set(id, slot);
+    while (this.lru.size > this.capacity) this.lru.delete(this.lru.keys().next().value as number);
+    const hit = slot.texts.get(variant);
+    if (hit !== undefined) return hit;
+    const text = present();
+    // a few variants per user at most (scopes and `select`, a base URL or two, online or not)
+    if (slot.texts.size >= 8) slot.texts.clear();
+    slot.texts.set(variant, text);
+    return text;
+  }
+}
+
+const rowTexts = new WeakMap<ReadModel, RowTexts>();
+
+/** user.get rows as JSON text: `presentUserRow` once per user version and variant while the user is in the LRU. */
+export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], opts: RowOptions, fields: readonly UserField[], cacheUsers: number): string[] {
+  let cache = rowTexts.get(model);
+  if (!cache) rowTexts.set(model, (cache = new RowTexts(cacheUsers)));
+  // everything a row depends on besides the user: the fields, the time zone, the base URL, and IS_ONLINE (from the clock)
+  const variant = `${fields.join(',')}|${opts.timeZone}|${opts.baseUrl}|`;
+  const since = opts.now - ONLINE_SECONDS;
+  return entries.map((e) => {
+    const at = e.row.last_activity_at;
+    const online = at !== null && at > since;
+    const present = () => JSON.stringify(presentUserRow({ ...(e.row as UserRow), departments: e.departments }, opts, fields));
+    return cache.get(e, `${variant}${online ? 'Y' : 'N'}`, present);
+  });
 }
