@@ -5,15 +5,15 @@
  */
 import type { SortKey } from '../store/list-query.js';
 import { ONLINE_SECONDS, presentUserRow, type RowOptions, type UserField } from '../directory/user-row.js';
-import { NON_PEOPLE, type UserListQuery } from '../store/user-list.js';
+import { fieldsOf, NON_PEOPLE, USER_INSTANT_FIELDS, USER_TEXT_FIELDS, type UserListQuery } from '../store/user-list.js';
 import type { UserRow } from '../store/users.js';
 import { filterTest, isIdAscending, pageOfRows, rowOrder, wellFormed, type FieldEval, type FieldEvalMap } from './list-eval.js';
 import type { ReadModel, UserEntry } from './model.js';
 
 const NOT_PEOPLE = new Set(NON_PEOPLE);
 
-type TextColumn = 'name' | 'last_name' | 'second_name' | 'email' | 'login' | 'work_position' | 'website' | 'personal_mobile' | 'personal_phone' | 'work_phone';
-type InstantColumn = 'date_register' | 'timestamp_x' | 'last_activity_at';
+type TextColumn = (typeof USER_TEXT_FIELDS)[keyof typeof USER_TEXT_FIELDS];
+type InstantColumn = (typeof USER_INSTANT_FIELDS)[keyof typeof USER_INSTANT_FIELDS];
 
 /** Department names by id, for UF_DEPARTMENT_NAME (a link to a missing department has no name, as the SQL join has none). */
 function departmentNames(model: ReadModel): Map<number, string> {
@@ -34,23 +34,11 @@ export function userEvalFields(model: ReadModel, now: number, onlineSeconds: num
   return {
     ID: { kind: 'int', value: (e) => e.row.id, order: (e) => e.row.id },
     ACTIVE: { kind: 'bool', value: (e) => e.row.active, order: (e) => e.row.active },
-    NAME: text('name'),
-    LAST_NAME: text('last_name'),
-    SECOND_NAME: text('second_name'),
-    EMAIL: text('email'),
-    LOGIN: text('login'),
-    WORK_POSITION: text('work_position'),
-    PERSONAL_WWW: text('website'),
-    PERSONAL_MOBILE: text('personal_mobile'),
-    PERSONAL_PHONE: text('personal_phone'),
-    WORK_PHONE: text('work_phone'),
+    ...fieldsOf(USER_TEXT_FIELDS, text),
     PERSONAL_GENDER: { kind: 'enum', value: (e) => e.row.gender, order: (e) => e.row.gender },
     USER_TYPE: { kind: 'enum', value: (e) => e.row.user_type, order: (e) => e.row.user_type },
     PERSONAL_BIRTHDAY: { kind: 'date', value: (e) => e.row.birthday, order: (e) => e.row.birthday ?? '' },
-    DATE_REGISTER: instant('date_register'),
-    TIMESTAMP_X: instant('timestamp_x'),
-    LAST_ACTIVITY_DATE: instant('last_activity_at'),
-    LAST_LOGIN: instant('last_activity_at'),
+    ...fieldsOf(USER_INSTANT_FIELDS, instant),
     IS_ONLINE: {
       kind: 'enum',
       custom: (condition) => {
