@@ -222,3 +222,53 @@ export function pageOfRows<R>(
   }
   return { rows: page, total: count ? passed : undefined };
 }
+
+/**
+ * `pageOfRows` in another order than the rows', without sorting them all: the first
+ * `offset + limit` passing rows are kept in a bounded heap (the largest on top), so that a first
+ * page costs one pass over the rows rather than a sort of them all.
+ */
+export function pageInOrder<R>(
+  rows: readonly R[],
+  test: ((row: R) => boolean) | null,
+  order: (a: R, b: R) => number,
+  offset: number,
+  limit: number,
+  count: boolean,
+): { rows: R[]; total?: number } {
+  const k = offset + limit;
+  const heap: R[] = [];
+  const swap = (i: number, j: number) => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  let passed = 0;
+  for (const row of rows) {
+    if (test && !test(row)) continue;
+    passed++;
+    if (k <= 0) continue;
+    if (heap.length < k) {
+      heap.push(row);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (order(heap[i]!, heap[parent]!) <= 0) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (order(row, heap[0]!) < 0) {
+      heap[0] = row;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let top = i;
+        if (l < heap.length && order(heap[l]!, heap[top]!) > 0) top = l;
+        if (r < heap.length && order(heap[r]!, heap[top]!) > 0) top = r;
+        if (top === i) break;
+        swap(i, top);
+        i = top;
+      }
+    }
+  }
+  return { rows: heap.sort(order).slice(offset, k), total: count ? passed : undefined };
+}

@@ -3,11 +3,10 @@
  * fields, filters, order, paging and visibility, answered without a statement. The model holds
  * every column those methods filter, sort or show, so no request falls back to SQL.
  */
-import type { SortKey } from '../store/list-query.js';
 import { ONLINE_SECONDS, presentUserRow, type RowOptions, type UserField } from '../directory/user-row.js';
 import { fieldsOf, NON_PEOPLE, USER_INSTANT_FIELDS, USER_TEXT_FIELDS, type UserListQuery } from '../store/user-list.js';
 import type { UserRow } from '../store/users.js';
-import { filterTest, isIdAscending, pageOfRows, rowOrder, wellFormed, type FieldEval, type FieldEvalMap } from './list-eval.js';
+import { filterTest, isIdAscending, pageInOrder, pageOfRows, rowOrder, wellFormed, type FieldEval, type FieldEvalMap } from './list-eval.js';
 import type { ReadModel, UserEntry } from './model.js';
 
 const NOT_PEOPLE = new Set(NON_PEOPLE);
@@ -72,16 +71,13 @@ export function userEvalFields(model: ReadModel, now: number, onlineSeconds: num
   };
 }
 
-/** The people (not bots, connectors, ...) of this version of the model in the order asked for, built once per order. */
-function peopleIn(model: ReadModel, sort: readonly SortKey[], fields: () => FieldEvalMap<UserEntry>): readonly UserEntry[] {
-  const byId = model.memo('user-query:people', () => {
+/** The people (not bots, connectors, ...) of this version of the model by ascending id, built once per version. */
+function peopleOf(model: ReadModel): readonly UserEntry[] {
+  return model.memo('user-query:people', () => {
     const people: UserEntry[] = [];
     for (const e of model.allUsers()) if (!NOT_PEOPLE.has(e.row.external_auth_id ?? '')) people.push(e);
     return people.sort((a, b) => a.row.id - b.row.id);
   });
-  if (isIdAscending(sort)) return byId;
-  const key = `user-query:order:${sort.map((k) => `${k.field}${k.desc ? '-' : '+'}`).join(',')}`;
-  return model.memo(key, () => [...byId].sort(rowOrder(sort, fields(), (e) => e.row.id)));
 }
 
 /** One page of people the viewer may see, and their total when asked: `listUsers` from memory. */
@@ -89,15 +85,19 @@ export function listUsersInMemory(model: ReadModel, q: UserListQuery): { entries
   // the fields only when a condition or an order needs them: the first page in id order does not
   let fields: FieldEvalMap<UserEntry> | undefined;
   const fieldsNow = () => (fields ??= userEvalFields(model, q.now, q.onlineSeconds));
-  const people = peopleIn(model, q.sort, fieldsNow);
+  const people = peopleOf(model);
   const filter = q.conditions.length ? filterTest(q.conditions, fieldsNow()) : null;
   let test = filter;
   if (q.viewer.extranet) {
     const visible = model.visibility(q.viewer);
     test = filter ? (e) => visible(e.row.id) && filter(e) : (e) => visible(e.row.id);
   }
-  const from = isIdAscending(q.sort) ? firstAbove(people, q.conditions) : 0;
-  const { rows, total } = pageOfRows(people, test, q.offset, q.limit, q.count, from);
+  if (!isIdAscending(q.sort)) {
+    // no sorted copy is kept: any write would make it stale, and a page needs only its first rows
+    const { rows, total } = pageInOrder(people, test, rowOrder(q.sort, fieldsNow(), (e) => e.row.id), q.offset, q.limit, q.count);
+    return { entries: rows, total };
+  }
+  const { rows, total } = pageOfRows(people, test, q.offset, q.limit, q.count, firstAbove(people, q.conditions));
   return { entries: rows, total };
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEPARTMENT_EVAL_FIELDS } from '../../src/read/department-query.js';
 import { GROUP_EVAL_FIELDS } from '../../src/read/group-query.js';
-import { compareText, pageOfRows, textTest } from '../../src/read/list-eval.js';
+import { compareText, pageInOrder, pageOfRows, textTest } from '../../src/read/list-eval.js';
 import type { ReadModel } from '../../src/read/model.js';
 import { userEvalFields } from '../../src/read/user-query.js';
 import { departmentFields } from '../../src/store/department-list.js';
@@ -75,5 +75,19 @@ describe('pages', () => {
     assert.deepEqual(pageOfRows(rows, even, 50, 50, true), { rows: [102, 104, 106, 108, 110, 112, 114, 116, 118, 120], total: 60 });
     assert.deepEqual(pageOfRows(rows, even, 0, 3, false), { rows: [2, 4, 6], total: undefined });
     assert.deepEqual(pageOfRows(rows, even, 0, 3, true, 10), { rows: [12, 14, 16], total: 55 });
+  });
+
+  it('in another order: the page a full sort gives, for every offset', () => {
+    // values with many ties: the order's id tie-break decides
+    const items = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, key: (i * 7919) % 23 }));
+    const order = (a: (typeof items)[number], b: (typeof items)[number]) => b.key - a.key || a.id - b.id;
+    const odd = (x: (typeof items)[number]) => x.id % 3 !== 0;
+    const sorted = items.filter(odd).sort(order);
+    for (const offset of [0, 1, 49, 50, 150, 199, 200, 250, 1e15]) {
+      for (const limit of [0, 1, 50]) {
+        assert.deepEqual(pageInOrder(items, odd, order, offset, limit, true), { rows: sorted.slice(offset, offset + limit), total: 200 }, `${offset}+${limit}`);
+      }
+    }
+    assert.deepEqual(pageInOrder(items, null, order, 0, 2, false), { rows: [...items].sort(order).slice(0, 2), total: undefined });
   });
 });
