@@ -34,9 +34,30 @@ export interface FieldEval<R> {
 
 export type FieldEvalMap<R> = Record<string, FieldEval<R>>;
 
-/** `s` ignoring case: ASCII text (nearly every name) folds as toLowerCase does, the rest by case class. */
+/** Folds of the non-ASCII characters met so far (a few thousand at most in real names; past that, not kept). */
+const foldedChars = new Map<string, string>();
+
+/**
+ * `foldCase(s)`, which folds each character on its own: ASCII as toLowerCase does (every ASCII
+ * letter's case class is keyed by its lower case), other characters once each, then from memory.
+ */
 export function fold(s: string): string {
-  return /^[\u0000-\u007f]*$/.test(s) ? s.toLowerCase() : foldCase(s);
+  if (/^[\u0000-\u007f]*$/.test(s)) return s.toLowerCase();
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x80) {
+      out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 0x20) : ch;
+      continue;
+    }
+    let f = foldedChars.get(ch);
+    if (f === undefined) {
+      f = foldCase(ch);
+      if (foldedChars.size < 10_000) foldedChars.set(ch, f);
+    }
+    out += f;
+  }
+  return out;
 }
 
 /** Code point order (UTF-8 byte order) of two strings. */
