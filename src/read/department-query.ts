@@ -4,8 +4,7 @@
  */
 import type { DepartmentListQuery } from '../store/department-list.js';
 import type { DepartmentRow } from '../store/departments.js';
-import type { SortKey } from '../store/list-query.js';
-import { filterTest, pageOfRows, rowOrder, type FieldEvalMap } from './list-eval.js';
+import { filterTest, pageInOrder, rowOrder, type FieldEvalMap } from './list-eval.js';
 import type { ReadModel } from './model.js';
 
 /** The mirror of `departmentFields`. */
@@ -17,10 +16,8 @@ export const DEPARTMENT_EVAL_FIELDS: FieldEvalMap<DepartmentRow> = {
   UF_HEAD: { kind: 'int', value: (d) => d.head_id ?? 0, order: (d) => d.head_id ?? 0 },
 };
 
-const orderKey = (sort: readonly SortKey[]) => `department-query:${sort.map((k) => `${k.field}${k.desc ? '-' : '+'}`).join(',')}`;
-
 /** One page of departments and their total when asked: `listDepartments` from memory. */
 export function listDepartmentsInMemory(model: ReadModel, q: DepartmentListQuery): { rows: DepartmentRow[]; total?: number } {
-  const ordered = model.memo(orderKey(q.sort), () => [...model.departments()].sort(rowOrder(q.sort, DEPARTMENT_EVAL_FIELDS, (d) => d.id)));
-  return pageOfRows(ordered, filterTest(q.conditions, DEPARTMENT_EVAL_FIELDS), q.offset, q.limit, q.count);
+  const order = rowOrder(q.sort, DEPARTMENT_EVAL_FIELDS, (d) => d.id);
+  return pageInOrder(model.departments(), filterTest(q.conditions, DEPARTMENT_EVAL_FIELDS), order, q.offset, q.limit, q.count);
 }

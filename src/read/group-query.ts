@@ -4,9 +4,8 @@
  */
 import { OUTSIDE_KINDS } from '../facts.js';
 import type { GroupListQuery, GroupListRow } from '../store/group-list.js';
-import type { SortKey } from '../store/list-query.js';
 import type { GroupRow } from '../store/read-model.js';
-import { filterTest, pageOfRows, rowOrder, type FieldEvalMap } from './list-eval.js';
+import { filterTest, pageInOrder, rowOrder, type FieldEvalMap } from './list-eval.js';
 import type { ReadModel } from './model.js';
 
 /** The mirror of `groupFields`. */
@@ -17,8 +16,6 @@ export const GROUP_EVAL_FIELDS: FieldEvalMap<GroupRow> = {
   ACTIVE: { kind: 'bool', value: (g) => g.active, order: (g) => g.active },
   DATE_CREATE: { kind: 'instant', value: (g) => g.date_create, order: (g) => g.date_create },
 };
-
-const orderKey = (sort: readonly SortKey[]) => `group-query:${sort.map((k) => `${k.field}${k.desc ? '-' : '+'}`).join(',')}`;
 
 /** The group as sonet_group.get lists it: every membership row counted, extranet when a member is an outsider. */
 function listed(model: ReadModel, g: GroupRow): GroupListRow {
@@ -32,10 +29,10 @@ function listed(model: ReadModel, g: GroupRow): GroupListRow {
 
 /** One page of the groups the viewer may see, and their total when asked: `listGroups` from memory. */
 export function listGroupsInMemory(model: ReadModel, q: GroupListQuery): { rows: GroupListRow[]; total?: number } {
-  const ordered = model.memo(orderKey(q.sort), () => [...model.allGroups()].sort(rowOrder(q.sort, GROUP_EVAL_FIELDS, (g) => g.id)));
   const filter = filterTest(q.conditions, GROUP_EVAL_FIELDS);
   const viewer = q.viewer;
   const test = viewer.extranet ? (g: GroupRow) => model.visibleGroup(g.id, viewer) !== undefined && (!filter || filter(g)) : filter;
-  const { rows, total } = pageOfRows(ordered, test, q.offset, q.limit, q.count);
+  const order = rowOrder(q.sort, GROUP_EVAL_FIELDS, (g) => g.id);
+  const { rows, total } = pageInOrder(model.allGroups(), test, order, q.offset, q.limit, q.count);
   return { rows: rows.map((g) => listed(model, g)), total };
 }

@@ -250,7 +250,7 @@ export function pageOfRows<R>(
  * page costs one pass over the rows rather than a sort of them all.
  */
 export function pageInOrder<R>(
-  rows: readonly R[],
+  rows: Iterable<R>,
   test: ((row: R) => boolean) | null,
   order: (a: R, b: R) => number,
   offset: number,
