@@ -146,6 +146,8 @@ interface Server {
   rss: number;
   model: string;
   sample(): Promise<{ statements: number; cpuMs: number; rss: number }>;
+  /** ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of what runs between start and stop, written there */
+  profile(action: 'start' | 'stop', name: string): Promise<unknown>;
   /** starts the same-bytes floor in the server's process: its URL */
   bare(answers: [string, string, string][]): Promise<string>;
   stop(): Promise<void>;
@@ -153,9 +155,7 @@ interface Server {
 
 /** Forks bench/http-server.ts on `db` and waits until it listens with the company loaded. */
 async function startServer(db: string, webhookUsers: number[]): Promise<Server> {
-  // ROSTER_BENCH_CPU_PROF=<dir>: the server writes a CPU profile there (node --cpu-prof) when it stops
-  const prof = process.env.ROSTER_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.ROSTER_BENCH_CPU_PROF] : [];
-  const server = forkServer<ServerMessage>(SERVER, ['--import', 'tsx', '--expose-gc', ...prof]);
+  const server = forkServer<ServerMessage>(SERVER, ['--import', 'tsx', '--expose-gc']);
   const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers, reads: READS };
   try {
     const { url, hooks, loadMs, startMs, rss, model } = await server.ask(start, 'ready');
@@ -168,6 +168,7 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
       model,
       bare: async (answers) => (await server.ask({ type: 'bare', answers }, 'bare-ready')).url,
       sample: () => server.ask({ type: 'sample' }, 'sample'),
+      profile: (action, name) => server.ask({ type: 'profile', action, name }, 'profiled'),
       stop: () => server.stop(),
     };
   } catch (error) {
@@ -329,7 +330,10 @@ export const httpBenchmark: Benchmark = {
             await load(server, s, WARMUP);
             const before = await server.sample();
             const clientBefore = process.cpuUsage();
+            const profileName = `${engine.name}-${s.method}-${list.indexOf(s)}`;
+            await server.profile('start', profileName);
             const r = await load(server, s, DURATION);
+            await server.profile('stop', profileName);
             const client = process.cpuUsage(clientBefore);
             const after = await server.sample();
             const share = (cpuMs: number) => `${Math.round((cpuMs / (r.duration * 1000)) * 100)} %`;

@@ -7,11 +7,16 @@
  *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, model }   (hooks: webhook base URL per user id)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
  *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss }
+ *   parent → { type: 'profile', action: 'start' | 'stop', name }  child → { type: 'profiled' }
+ *            (with ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of exactly the measured load, written there as <name>.cpuprofile)
  *   parent → { type: 'stop' }    the child closes the server and the store and exits
  *
  * It exits by itself when the parent goes away.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { createRoster, type Roster } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { SCOPES } from '../src/rest/scopes.js';
@@ -44,7 +49,14 @@ export type ServerMessage =
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size now */
   | { type: 'sample'; statements: number; cpuMs: number; rss: number }
+  | { type: 'profiled' }
   | { type: 'error'; message: string };
+
+export interface ProfileMessage {
+  type: 'profile';
+  action: 'start' | 'stop';
+  name: string;
+}
 
 const send = (message: ServerMessage) => process.send?.(message);
 let roster: Roster | undefined;
@@ -94,8 +106,28 @@ async function stop(code: number): Promise<never> {
   process.exit(code);
 }
 
-process.on('message', (m: StartMessage | BareMessage | { type: 'sample' | 'stop' }) => {
+let inspector: Session | undefined;
+
+/** Profiles only what lies between start and stop (the start-up and the floor stay out). */
+async function profile(m: ProfileMessage): Promise<void> {
+  const dir = process.env.ROSTER_BENCH_CPU_PROF;
+  if (dir && m.action === 'start') {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  } else if (dir && inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(dir, `${m.name}.cpuprofile`), JSON.stringify(profile));
+    inspector.disconnect();
+    inspector = undefined;
+  }
+  send({ type: 'profiled' });
+}
+
+process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 'sample' | 'stop' }) => {
   if (m.type === 'bare') startBare(m);
+  else if (m.type === 'profile') void profile(m);
   else if (m.type === 'start') {
     start(m).catch((error: unknown) => {
       send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

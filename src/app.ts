@@ -63,6 +63,12 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     await read?.settle();
     app.events?.wake();
   };
+  const committedElsewhere = store.committedElsewhere;
+  if (read && committedElsewhere) {
+    // a webhook the command line revoked, a user another server dismissed: refused and answered
+    // from the next request on, not after the feed's next poll (25 ms)
+    app.beforeRequest = () => (committedElsewhere() ? app.afterWrite!() : undefined);
+  }
   const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, consoleRoutes, ...(options.installers ?? [])];
   const server = await buildServer(app, installers).catch(async (error: unknown) => {
     await read?.close();

@@ -1,7 +1,7 @@
 /**
  * Facts about the directory that every layer needs, each written once (issue #10): the id range,
- * who is "outside" the company, the e-mail shape, calendar dates and the status list. The rules
- * built on them live in src/directory/rules.ts.
+ * who is "outside" the company, the e-mail shape, calendar dates and instants, the status list.
+ * The rules built on them live in src/directory/rules.ts.
  */
 
 /** Ids that can exist: keeps absurd values away from integer columns. */
@@ -39,5 +39,13 @@ export function isRealDay(y: number, m: number, d: number): boolean {
 /** A strict `YYYY-MM-DD` calendar date from year 1000 on (rejects 2023-02-30 and 0999-01-01). */
 export function isCalendarDate(value: string): boolean {
   const m = /^([1-9]\d{3})-(\d{2})-(\d{2})$/.exec(value);
+  return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/;
+
+/** An ISO 8601 date-time with seconds optional and a zone (`Z` or an offset). */
+export function isInstant(v: string): boolean {
+  const m = INSTANT.exec(v);
   return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }

@@ -3,9 +3,8 @@ import { findApplication, listApplications, scopesOfRow } from '../store/oauth.j
 import { deleteEventApp } from '../store/events.js';
 import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
-import { loadConfig } from '../config.js';
 import { checkHandler, EventsError, installApplication, setInstallHandler, uninstallApplication } from '../events/apps.js';
-import { cliCommand, CliError, dbLocation } from './common.js';
+import { cliCommand, CliError, dbLocation, eventHosts } from './common.js';
 
 /** Runs `work`, turning a refusal of the events module into a command-line error. */
 async function checkEvents<T>(work: () => T | Promise<T>): Promise<T> {
@@ -49,9 +48,9 @@ export async function appCreate(o: AppCreateOptions): Promise<void> {
   const store = await openStore(dbLocation(o.db));
   try {
     const eventHandler = o.eventHandler ?? '';
-    if (eventHandler) await checkEvents(() => checkHandler(eventHandler, loadConfig().eventHosts));
+    if (eventHandler) await checkEvents(() => checkHandler(eventHandler, eventHosts()));
     const { id, clientId, clientSecret } = await cliCommand(store, (tx) => createApplication(tx, { name, scopes, redirectUri }));
-    if (eventHandler) await setInstallHandler(store, id, eventHandler, loadConfig().eventHosts);
+    if (eventHandler) await setInstallHandler(store, id, eventHandler, eventHosts());
     if (o.json) {
       console.log(JSON.stringify({ id, client_id: clientId, client_secret: clientSecret, name, scope: scopes, redirect_uri: redirectUri, event_handler: eventHandler }));
     } else {
@@ -110,7 +109,7 @@ export async function appInstall(clientId: string, o: { db?: string; user?: stri
   if (!Number.isInteger(userId) || userId <= 0) throw new CliError(`--user must be a user id, got "${o.user}"`);
   const store = await openStore(dbLocation(o.db));
   try {
-    const out = await checkEvents(() => installApplication(store, clientId, { userId, handler: o.handler, allowedHosts: loadConfig().eventHosts, channel: 'cli' }));
+    const out = await checkEvents(() => installApplication(store, clientId, { userId, handler: o.handler, allowedHosts: eventHosts(), channel: 'cli' }));
     if (o.json) console.log(JSON.stringify({ client_id: clientId, application_token: out.applicationToken }));
     else {
       console.log(

@@ -2,10 +2,9 @@ import { parseScopes } from '../rest/scopes.js';
 import { openStore } from '../store/index.js';
 import { createWebhook, revokeWebhook } from '../directory/commands/credentials.js';
 import { listWebhooks, scopesOf } from '../store/webhooks.js';
-import { loadConfig } from '../config.js';
 import { createOutgoingHook, EventsError } from '../events/apps.js';
 import { deleteHook, listHooks } from '../store/events.js';
-import { cliCommand, CliError, dbLocation, serverUrl } from './common.js';
+import { cliCommand, CliError, dbLocation, eventHosts, serverUrl } from './common.js';
 
 /** An outgoing webhook, as an administrator sets it up in the portal: events to a handler URL. */
 async function outgoingCreate(o: WebhookCreateOptions): Promise<void> {
@@ -14,7 +13,7 @@ async function outgoingCreate(o: WebhookCreateOptions): Promise<void> {
   const events = (o.event ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
   const store = await openStore(dbLocation(o.db));
   try {
-    const hook = await createOutgoingHook(store, { handler: o.handler, events, title: o.title, allowedHosts: loadConfig().eventHosts }).catch((error: unknown) => {
+    const hook = await createOutgoingHook(store, { handler: o.handler, events, title: o.title, allowedHosts: eventHosts() }).catch((error: unknown) => {
       throw error instanceof EventsError ? new CliError(error.message) : error;
     });
     if (o.json) console.log(JSON.stringify({ id: hook.id, handler: hook.handler, events: hook.events, application_token: hook.application_token }));

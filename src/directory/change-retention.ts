@@ -34,7 +34,7 @@ export function startPruning(store: Store, keep: ChangesKeep, options: PrunerOpt
 
   const once = () =>
     (running ??= store
-      .background(() => pruneChanges(store.db, { before: keep.ageMs === null ? null : clock.now() - keep.ageMs, keepRows: keep.rows, batch }))
+      .background(({ db }) => pruneChanges(db, { before: keep.ageMs === null ? null : clock.now() - keep.ageMs, keepRows: keep.rows, batch }))
       .finally(() => (running = null)));
 
   const schedule = (ms: number) => {

@@ -67,8 +67,20 @@ function formatOffset(seconds: number): string {
   return `${seconds < 0 ? '-' : '+'}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
 }
 
+/** The last instant formatted per zone: every answer's `time` block formats now, twice. */
+const lastAtom = new Map<string, { second: number; text: string }>();
+
 export function formatAtom(unixSeconds: number, timeZone: string): string {
   const s = Math.floor(unixSeconds);
+  const last = lastAtom.get(timeZone);
+  if (last?.second === s) return last.text;
+  const text = atom(s, timeZone);
+  if (lastAtom.size >= 64) lastAtom.clear();
+  lastAtom.set(timeZone, { second: s, text });
+  return text;
+}
+
+function atom(s: number, timeZone: string): string {
   const offset = offsetAt(s, timeZone);
   const t = new Date((s + offset) * 1000); // the wall clock, read with the UTC getters
   return (
@@ -84,8 +96,10 @@ export function atomOrFalse(unixSeconds: number | null | undefined, timeZone: st
 
 /** Today's calendar date in the time zone, `YYYY-MM-DD`. */
 export function todayIn(timeZone: string, nowSeconds = clock.seconds()): string {
-  const p = parts(nowSeconds, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  const s = Math.floor(nowSeconds);
+  // the wall clock read with the UTC getters, as formatAtom does: Intl is asked once an hour, not per call
+  const t = new Date((s + offsetAt(s, timeZone)) * 1000);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 /** The instant a calendar day starts in the time zone. */

@@ -100,16 +100,16 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
     }
   };
 
-  const readForward = async () => {
+  const readForward = async ({ db }: Store) => {
     for (;;) {
       if (closed) return;
-      const rows = await readChanges(store.db, last, batch);
+      const rows = await readChanges(db, last, batch);
       if (rows.length === 0) return;
       // a gap is usually a rolled-back insert; pruning leaves the same gap but records it
       if (rows[0]!.seq > last + 1) {
-        const pruned = await prunedThrough(store.db);
+        const pruned = await prunedThrough(db);
         if (pruned > last) {
-          const to = Math.max(await lastChangeSeq(store.db), last);
+          const to = Math.max(await lastChangeSeq(db), last);
           const from = last;
           last = to;
           reset({ from, to, prunedThrough: pruned });
@@ -183,7 +183,7 @@ export function createChangeFeed(store: Store, options: ChangeFeedOptions = {}):
       started = true;
       // listen before reading the position: a commit in between is then heard, not lost
       await listen();
-      if (options.since === undefined) last = Math.max(last, await store.background(() => lastChangeSeq(store.db)));
+      if (options.since === undefined) last = Math.max(last, await store.background(({ db }) => lastChangeSeq(db)));
       if (options.keep) pruner = startPruning(store, options.keep, { everyMs: options.pruneEveryMs, onError: (e) => report(e, 'pruning the change feed failed') });
       timer = setTimeout(tick, pollMs);
       timer.unref();

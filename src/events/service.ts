@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { grantTokens, hostOf } from '../oauth/grants.js';
 import { memberId } from '../store/member.js';
 import { findApplicationById } from '../store/oauth.js';
-import { uncounted, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { StoreBusyError, writeTransaction } from '../store/write.js';
 import { claimDeliveries, deliveriesDue, ensureEventApp, findEventApp, findHook, finishDelivery, insertAttempt, pruneDeliveries, type OutboxRow } from '../store/events.js';
 import { findUser } from '../store/users.js';
@@ -76,7 +76,7 @@ export class EventService {
     do {
       this.again = false;
       try {
-        await uncounted.run(true, () => this.tick());
+        await this.deps.store.background((store) => this.tick(store));
       } catch (error) {
         // a busy directory (an import holds it) only delays delivery: the next round tries again
         if (!this.stopped && !(error instanceof StoreBusyError)) this.deps.log.error({ err: error }, 'event delivery failed');
@@ -84,9 +84,9 @@ export class EventService {
     } while (this.again && !this.stopped);
   }
 
-  /** One round: the feed into the outbox, then every due delivery until none is left. */
-  async tick(): Promise<void> {
-    const { store, config } = this.deps;
+  /** One round: the feed into the outbox, then every due delivery until none is left. `store`: the background view. */
+  private async tick(store: Store): Promise<void> {
+    const { config } = this.deps;
     if (clock.now() - this.prunedAt > PRUNE_EVERY_MS) {
       this.prunedAt = clock.now();
       await writeTransaction(store, (trx) => pruneDeliveries(trx, this.prunedAt - LOG_KEEP_MS));
@@ -97,12 +97,12 @@ export class EventService {
     while (!this.stopped && (await deliveriesDue(store.db, clock.now()))) {
       const claimed = await writeTransaction(store, (trx) => claimDeliveries(trx, store.dialect, clock.now(), timeoutMs + LEASE_MARGIN_MS, CLAIM_BATCH));
       if (claimed.length === 0) break;
-      await Promise.all(claimed.map((row) => this.deliver(row, timeoutMs)));
+      await Promise.all(claimed.map((row) => this.deliver(store, row, timeoutMs)));
     }
   }
 
-  private async deliver(row: OutboxRow, timeoutMs: number): Promise<void> {
-    const { store, config } = this.deps;
+  private async deliver(store: Store, row: OutboxRow, timeoutMs: number): Promise<void> {
+    const { config } = this.deps;
     let outcome: SendOutcome;
     let logged = '';
     const problem = handlerUrlProblem(row.handler, config.eventHosts);
@@ -110,7 +110,7 @@ export class EventService {
       outcome = { ok: false, httpStatus: null, response: '', error: problem, durationMs: 0 };
     } else {
       try {
-        const body = await this.body(row);
+        const body = await this.body(store, row);
         logged = redactedForm(body);
         outcome = await postForm(row.handler, encodeForm(body), timeoutMs);
       } catch (error) {
@@ -140,17 +140,17 @@ export class EventService {
   }
 
   /** The fields a handler receives, with a fresh access token minted now. */
-  async body(row: OutboxRow): Promise<Record<string, unknown>> {
+  private async body(store: Store, row: OutboxRow): Promise<Record<string, unknown>> {
     const body: Record<string, unknown> = { event: row.event };
     if (row.binding_id !== null) body.event_handler_id = row.binding_id;
     body.data = JSON.parse(row.data) as unknown;
     body.ts = clock.unix();
-    body.auth = await this.auth(row);
+    body.auth = await this.auth(store, row);
     return body;
   }
 
-  private async auth(row: OutboxRow): Promise<Record<string, unknown>> {
-    const db = this.deps.store.db;
+  private async auth(store: Store, row: OutboxRow): Promise<Record<string, unknown>> {
+    const db = store.db;
     const base = this.baseUrl().replace(/\/+$/, '');
     const portal = { domain: hostOf(base), endpoint: `${base}/rest/`, member: await memberId(db) };
     if (row.hook_id !== null) {
@@ -161,7 +161,7 @@ export class EventService {
     if (row.app_id === null) throw new Error('the delivery has no application');
     const app = await findApplicationById(db, row.app_id);
     if (!app) throw new Error('the application was deleted');
-    const { application_token } = (await findEventApp(db, app.id)) ?? (await writeTransaction(this.deps.store, (trx) => ensureEventApp(trx, app.id, clock.unix())));
+    const { application_token } = (await findEventApp(db, app.id)) ?? (await writeTransaction(store, (trx) => ensureEventApp(trx, app.id, clock.unix())));
     if (row.auth_mode === 'app-bare') {
       return { domain: portal.domain, server_endpoint: portal.endpoint, client_endpoint: portal.endpoint, member_id: portal.member, application_token };
     }
@@ -170,7 +170,7 @@ export class EventService {
       // no user behind the change (CLI, import, system): upstream sends no tokens then
       return { scope: app.scope, domain: portal.domain, server_endpoint: portal.endpoint, status: 'L', client_endpoint: portal.endpoint, member_id: portal.member, application_token };
     }
-    const grant = await writeTransaction(this.deps.store, (trx) => grantTokens(trx, app, user.id, base));
+    const grant = await writeTransaction(store, (trx) => grantTokens(trx, app, user.id, base));
     return {
       access_token: grant.access_token,
       expires_in: grant.expires_in,

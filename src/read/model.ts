@@ -23,12 +23,13 @@ import type { ChangeFeed, ChangeRecord, FeedReset } from '../directory/feed.js';
 import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
-import type { Store } from '../store/index.js';
+import type { Db, Store } from '../store/index.js';
 import { UserSearchIndex } from './search.js';
 import {
   allDepartments,
   groupIdsOfUsers,
   loadStoredGroups,
+  loadLiveWebhooks,
   loadStoredUsers,
   type DepartmentRow,
   type GroupRow,
@@ -36,12 +37,39 @@ import {
   type StoredUser,
 } from '../store/read-model.js';
 import type { UserRecord } from '../store/users.js';
+import { scopesOf, type WebhookRow } from '../store/webhooks.js';
 import type { Viewer } from '../store/visibility.js';
 
 /** One user as the model holds it: never mutated, replaced on change (`json` is a memo of its serializations). */
 export interface UserEntry extends StoredUser {
-  /** serialized im user objects by variant; dropped by the LRU of --cache-users */
-  json?: Map<string, string>;
+  /**
+   * The serialized im user object (UTF-8) of the variant asked for first, and of others (AVATAR_HR,
+   * another base URL, the day a leave ends) in `memoMore`; dropped by the LRU of --cache-users.
+   * Two fields rather than a map: a map per user cost 20 MB at 100,000 users.
+   */
+  memoKey?: string;
+  memo?: Buffer;
+  memoMore?: Map<string, Buffer>;
+  /** served from `json` since the LRU last looked (its second chance) */
+  recent?: boolean;
+}
+
+/** A webhook nobody revoked, as authentication needs it (the hash, never the secret). */
+export interface WebhookEntry {
+  id: number;
+  userId: number;
+  secretHash: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: number | null;
+}
+
+/** What shapes a serialized user object besides the user: worked out once per request (`userForm`). */
+export interface UserForm {
+  today: string;
+  opts: PresentOptions;
+  avatarHr: boolean;
+  /** the memo key of a user on no leave */
+  key: string;
 }
 
 /** The server's logger (pino's shape). */
@@ -63,6 +91,7 @@ interface Dirty {
   users: Set<number>;
   departments: boolean;
   groups: Set<number>;
+  webhooks: Set<number>;
   /** users whose group memberships went away with them: their groups are reloaded */
   usersLeavingGroups: Set<number>;
   /** departments deleted: their members' links are reloaded */
@@ -76,6 +105,7 @@ const emptyDirty = (): Dirty => ({
   users: new Set(),
   departments: false,
   groups: new Set(),
+  webhooks: new Set(),
   usersLeavingGroups: new Set(),
   departmentsDeleted: new Set(),
   seq: 0,
@@ -85,6 +115,7 @@ export interface ReadModelStats {
   users: number;
   departments: number;
   groups: number;
+  webhooks: number;
   /** a rough size of what the model holds: rows and serialized objects */
   bytes: number;
   loadMs: number;
@@ -96,6 +127,8 @@ export class ReadModel {
   private groups = new Map<number, GroupRow>();
   private members = new Map<number, MemberRow[]>();
   private groupsOfUser = new Map<number, number[]>();
+  private webhooks = new Map<string, WebhookEntry>();
+  private webhookHashes = new Map<number, string>();
   private derived: {
     version: number;
     tree?: DepartmentTree;
@@ -134,7 +167,7 @@ export class ReadModel {
       (reset) => this.onReset(reset),
     );
     this.appliedSeq = feed.last;
-    await this.store.background(() => this.loadAll());
+    await this.store.background(({ db }) => this.loadAll(db));
     this.loaded = true;
   }
 
@@ -142,6 +175,21 @@ export class ReadModel {
 
   user(id: number): UserEntry | undefined {
     return this.users.get(id);
+  }
+
+  /** The live webhook whose secret hashes to this (hex SHA-256), if the model knows it. */
+  webhook(secretHash: string): WebhookEntry | undefined {
+    return this.webhooks.get(secretHash);
+  }
+
+  /**
+   * A live webhook the store answered with that the model did not hold (one written without a
+   * change record, or not yet applied), kept for the next request. Only if no change was applied
+   * since `seenSeq`, when the lookup began: one of them could be its revocation.
+   */
+  learnWebhook(row: WebhookRow, seenSeq: number): void {
+    if (this.appliedSeq !== seenSeq || !this.loaded || row.revoked_at !== null || this.webhookHashes.has(row.id)) return;
+    this.addWebhooks([row]);
   }
 
   get userCount(): number {
@@ -165,8 +213,8 @@ export class ReadModel {
 
   /**
    * A value derived from this version of the model, built once and kept until the next change:
-   * the list evaluators of src/read/ keep their sorted lists here. Callers use a few fixed keys
-   * (and one per sort order asked for); more than 64 start the memo afresh.
+   * the list evaluators of src/read/ keep theirs here (the people by id, department names). They
+   * use a few fixed keys; more than 64 would start the memo afresh.
    */
   memo<T>(key: string, build: () => T): T {
     const d = this.fresh();
@@ -195,8 +243,20 @@ export class ReadModel {
     return (d.tree ??= new DepartmentTree(this.departmentRows));
   }
 
+  /** Active members of the department (not of sub-departments), ascending: a list shared by every caller, never to be changed. */
+  activeMemberIds(departmentId: number): readonly number[] {
+    return this.activeIndex().get(departmentId) ?? [];
+  }
+
   /** Active members of the departments (not of sub-departments), by ascending user id, as `activeMembers` answers. */
   activeMembers(departmentIds: readonly number[]): { department_id: number; user_id: number }[] {
+    const index = this.activeIndex();
+    const out: { department_id: number; user_id: number }[] = [];
+    for (const dep of new Set(departmentIds)) for (const user_id of index.get(dep) ?? []) out.push({ department_id: dep, user_id });
+    return out.sort((a, b) => a.user_id - b.user_id);
+  }
+
+  private activeIndex(): ReadonlyMap<number, readonly number[]> {
     const d = this.fresh();
     if (!d.activeByDepartment) {
       const index = new Map<number, number[]>();
@@ -211,10 +271,7 @@ export class ReadModel {
       for (const list of index.values()) list.sort((a, b) => a - b);
       d.activeByDepartment = index;
     }
-    const index = d.activeByDepartment;
-    const out: { department_id: number; user_id: number }[] = [];
-    for (const dep of new Set(departmentIds)) for (const user_id of index.get(dep) ?? []) out.push({ department_id: dep, user_id });
-    return out.sort((a, b) => a.user_id - b.user_id);
+    return d.activeByDepartment;
   }
 
   /** im.search.user.list's matches, ascending ids (src/read/search.ts has the rules). */
@@ -275,38 +332,48 @@ export class ReadModel {
     return { ...entry.row, departments: entry.departments, absent_until: absentUntil(entry, today), bot: entry.bot };
   }
 
-  /** The messenger user object as JSON text, serialized once per variant while the user is in the LRU. */
-  imUserJson(entry: UserEntry, today: string, opts: PresentOptions, avatarHr: boolean, variant = variantOf(opts)): string {
-    const absent = absentUntil(entry, today);
-    const present = () => JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, opts, { avatarHr }));
-    const cap = this.options.cacheUsers;
-    if (cap <= 0) return present();
-    // everything that varies between callers of one user version: the photo's base URL, AVATAR_HR, and the leave (from the day)
-    const key = `${avatarHr ? 1 : 0}${absent ?? ''}|${variant}`;
-    const id = entry.row.id;
-    const cached = this.lru.get(id) === entry;
-    if (cached) {
-      // most recently used goes to the end
-      this.lru.delete(id);
-      this.lru.set(id, entry);
-      const hit = entry.json?.get(key);
-      if (hit !== undefined) return hit;
+  /** The messenger user object as UTF-8 JSON, serialized once per variant while the user is in the LRU. */
+  imUserJson(entry: UserEntry, form: UserForm): Buffer {
+    // most users are on no leave: their key is the request's own string, hashed once for all of them
+    const absent = entry.absences.length === 0 ? null : absentUntil(entry, form.today);
+    const key = absent === null ? form.key : `${absent}|${form.key}`;
+    const hit = entry.memoKey === key ? entry.memo : entry.memoMore?.get(key);
+    if (hit !== undefined) {
+      entry.recent = true;
+      return hit;
     }
-    const text = present();
-    if (!cached) {
+    const text = Buffer.from(JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, form.opts, { avatarHr: form.avatarHr })));
+    const cap = this.options.cacheUsers;
+    if (cap <= 0) return text;
+    if (entry.memo === undefined) {
+      entry.memoKey = key;
+      entry.memo = text;
+      this.lru.set(entry.row.id, entry);
+      if (this.lru.size > cap) this.evict(cap);
+      return text;
+    }
+    const more = (entry.memoMore ??= new Map());
+    // a few variants per user at most
+    if (more.size >= 7) more.clear();
+    more.set(key, text);
+    return text;
+  }
+
+  /**
+   * Down to `cap` serialized users, oldest first, except that one served since the last pass gets
+   * a second chance at the back: LRU's choice without reordering a map on every hit.
+   */
+  private evict(cap: number): void {
+    for (const [id, entry] of this.lru) {
+      if (this.lru.size <= cap) return;
       this.lru.delete(id);
-      this.lru.set(id, entry);
-      while (this.lru.size > cap) {
-        const [oldId, old] = this.lru.entries().next().value as [number, UserEntry];
-        this.lru.delete(oldId);
-        old.json = undefined;
+      if (entry.recent) {
+        entry.recent = false;
+        this.lru.set(id, entry);
+      } else {
+        entry.memoKey = entry.memo = entry.memoMore = undefined;
       }
     }
-    const memo = (entry.json ??= new Map());
-    // a few variants per user at most (AVATAR_HR, a base URL or two, the day a leave ends)
-    if (memo.size >= 8) memo.clear();
-    memo.set(key, text);
-    return text;
   }
 
   /** How many users' serialized objects are kept now (at most --cache-users). */
@@ -317,7 +384,7 @@ export class ReadModel {
   /** The startup line: how much the model holds. */
   describe(): string {
     const s = this.stats();
-    return `Read model: ${s.users} users, ${s.departments} departments, ${s.groups} groups in memory, about ${formatBytes(s.bytes)} (loaded in ${s.loadMs} ms)`;
+    return `Read model: ${count(s.users, 'user')}, ${count(s.departments, 'department')}, ${count(s.groups, 'group')}, ${count(s.webhooks, 'webhook')} in memory, about ${formatBytes(s.bytes)} (loaded in ${s.loadMs} ms)`;
   }
 
   stats(): ReadModelStats {
@@ -325,12 +392,14 @@ export class ReadModel {
     for (const e of this.users.values()) {
       bytes += 160 + e.departments.length * 8 + e.absences.length * 64 + (e.bot ? 120 : 0);
       for (const v of Object.values(e.row)) bytes += typeof v === 'string' ? 16 + v.length : 8;
-      if (e.json) for (const t of e.json.values()) bytes += 16 + t.length;
+      if (e.memo) bytes += 100 + e.memo.length;
+      if (e.memoMore) for (const t of e.memoMore.values()) bytes += 100 + t.length;
     }
     bytes += this.departmentRows.length * 120;
     for (const list of this.members.values()) bytes += list.length * 64;
     bytes += this.groups.size * 200;
-    return { users: this.users.size, departments: this.departmentRows.length, groups: this.groups.size, bytes, loadMs: this.lastLoad?.loadMs ?? 0 };
+    bytes += this.webhooks.size * 200;
+    return { users: this.users.size, departments: this.departmentRows.length, groups: this.groups.size, webhooks: this.webhooks.size, bytes, loadMs: this.lastLoad?.loadMs ?? 0 };
   }
 
   // ---- keeping current ----
@@ -402,8 +471,12 @@ export class ReadModel {
       case 'directory.merged':
         d.full = true;
         break;
+      case 'webhook.created':
+      case 'webhook.revoked':
+        if (id !== null) d.webhooks.add(id);
+        break;
       default:
-        // webhooks and applications: not part of the read side
+        // applications: OAuth tokens are looked up in the store
         return;
     }
     this.hasPending = true;
@@ -438,7 +511,7 @@ export class ReadModel {
       this.pending = emptyDirty();
       this.hasPending = false;
       try {
-        await this.store.background(() => this.apply(work));
+        await this.store.background(({ db }) => this.apply(work, db));
         if (this.failing) this.options.log().warn({}, 'read model: the store answers again; caught up');
         this.failing = false;
       } catch (error) {
@@ -459,27 +532,28 @@ export class ReadModel {
     for (const id of work.groups) d.groups.add(id);
     for (const id of work.usersLeavingGroups) d.usersLeavingGroups.add(id);
     for (const id of work.departmentsDeleted) d.departmentsDeleted.add(id);
+    for (const id of work.webhooks) d.webhooks.add(id);
     d.seq = Math.max(d.seq, work.seq);
     this.hasPending = true;
   }
 
-  private async apply(work: Dirty): Promise<void> {
+  private async apply(work: Dirty, db: Db): Promise<void> {
     if (work.full) {
-      await this.loadAll();
+      await this.loadAll(db);
       this.appliedSeq = Math.max(this.appliedSeq, work.seq);
       return;
     }
-    const db = this.store.db;
     const userIds = new Set(work.users);
     // the members of a deleted department lost that link
     for (const dep of work.departmentsDeleted) for (const e of this.users.values()) if (e.departments.includes(dep)) userIds.add(e.row.id);
     const groupIds = new Set(work.groups);
     for (const u of work.usersLeavingGroups) for (const g of this.groupsOfUser.get(u) ?? []) groupIds.add(g);
     if (work.usersLeavingGroups.size) for (const g of await groupIdsOfUsers(db, [...work.usersLeavingGroups])) groupIds.add(g);
-    const [users, departments, groups] = await Promise.all([
+    const [users, departments, groups, webhooks] = await Promise.all([
       userIds.size ? loadStoredUsers(db, [...userIds]) : null,
       work.departments ? allDepartments(db) : null,
       groupIds.size ? loadStoredGroups(db, [...groupIds]) : null,
+      work.webhooks.size ? loadLiveWebhooks(db, [...work.webhooks]) : null,
     ]);
     // from here on synchronous: the whole change appears at once
     if (users) {
@@ -491,6 +565,15 @@ export class ReadModel {
       }
     }
     if (departments) this.departmentRows = departments;
+    if (webhooks) {
+      // a webhook missing from the answer was revoked (or dropped)
+      for (const id of work.webhooks) {
+        const hash = this.webhookHashes.get(id);
+        if (hash !== undefined) this.webhooks.delete(hash);
+        this.webhookHashes.delete(id);
+      }
+      this.addWebhooks(webhooks);
+    }
     if (groups) {
       for (const id of groupIds) this.dropGroup(id);
       for (const g of groups.groups) this.groups.set(g.id, g);
@@ -507,11 +590,13 @@ export class ReadModel {
     }
   }
 
-  private async loadAll(): Promise<void> {
+  private async loadAll(db: Db): Promise<void> {
     const started = performance.now();
-    const db = this.store.db;
-    const [users, departments, groups] = await Promise.all([loadStoredUsers(db), allDepartments(db), loadStoredGroups(db)]);
+    const [users, departments, groups, webhooks] = await Promise.all([loadStoredUsers(db), allDepartments(db), loadStoredGroups(db), loadLiveWebhooks(db)]);
     this.users = users;
+    this.webhooks = new Map();
+    this.webhookHashes = new Map();
+    this.addWebhooks(webhooks);
     this.departmentRows = departments;
     this.groups = new Map(groups.groups.map((g) => [g.id, g]));
     this.members = new Map();
@@ -519,7 +604,7 @@ export class ReadModel {
     this.addMembers(groups.members);
     this.lru.clear();
     this.version++;
-    this.lastLoad = { users: users.size, departments: departments.length, groups: groups.groups.length, bytes: 0, loadMs: Math.round(performance.now() - started) };
+    this.lastLoad = { users: users.size, departments: departments.length, groups: groups.groups.length, webhooks: webhooks.length, bytes: 0, loadMs: Math.round(performance.now() - started) };
   }
 
   private dropGroup(id: number): void {
@@ -544,15 +629,22 @@ export class ReadModel {
     }
   }
 
+  private addWebhooks(rows: readonly WebhookRow[]): void {
+    for (const w of rows) {
+      this.webhooks.set(w.secret_hash, { id: w.id, userId: w.user_id, secretHash: w.secret_hash, scopes: new Set(scopesOf(w)), expiresAt: w.expires_at });
+      this.webhookHashes.set(w.id, w.secret_hash);
+    }
+  }
+
   private fresh() {
     if (this.derived.version !== this.version) this.derived = { version: this.version };
     return this.derived;
   }
 }
 
-/** What, besides the user and the day, shapes a serialized user object: computed once per request. */
-export function variantOf(opts: PresentOptions): string {
-  return `${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}`;
+/** What, besides the user and the day, shapes a serialized user object: once per request. */
+export function userForm(opts: PresentOptions, avatarHr: boolean, today: string): UserForm {
+  return { today, opts, avatarHr, key: `${avatarHr ? 1 : 0}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}` };
 }
 
 /** The last day of the leave the user is on `today` (overlapping leaves: the latest end), as `loadUsers` computes it. */
@@ -561,6 +653,8 @@ function absentUntil(entry: StoredUser, today: string): string | null {
   for (const a of entry.absences) if (a.date_from <= today && a.date_to >= today && (until === null || a.date_to > until)) until = a.date_to;
   return until;
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;

@@ -65,8 +65,14 @@ interface Rule {
 export class UserSearchIndex {
   /** user id → ' ' + folded names and position */
   private readonly texts = new Map<number, string>();
-  /** key (1 or 2 folded code points) → user ids with a word start beginning so */
-  private readonly byKey = new Map<string, Set<number>>();
+  /**
+   * key (1 or 2 folded code points) → user ids with a word start beginning so, or that had one:
+   * a change only adds (every candidate is checked against its current text anyway), and the
+   * lists are rebuilt once the stale ids outnumber the users. Lists, not sets: a set per key
+   * cost 20 MB at 100,000 users.
+   */
+  private byKey = new Map<string, number[]>();
+  private stale = 0;
   /** department id → ' ' + folded name */
   private readonly departmentTexts = new Map<number, string>();
   /** department id → every member (active or not: the rule filters) */
@@ -94,17 +100,28 @@ export class UserSearchIndex {
       const entry = this.users.get(id);
       if (entry) this.add(entry);
     }
+    if (this.stale > this.texts.size) this.rekey();
+  }
+
+  private rekey(): void {
+    this.byKey = new Map();
+    for (const [id, text] of this.texts) this.addKeys(id, text);
+    this.stale = 0;
+  }
+
+  private addKeys(id: number, text: string): void {
+    for (const key of keysOf(text)) {
+      const list = this.byKey.get(key);
+      if (list) list.push(id);
+      else this.byKey.set(key, [id]);
+    }
   }
 
   private add(entry: UserEntry): void {
     const r = entry.row;
     const text = ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
     this.texts.set(r.id, text);
-    for (const key of keysOf(text)) {
-      let set = this.byKey.get(key);
-      if (!set) this.byKey.set(key, (set = new Set()));
-      set.add(r.id);
-    }
+    this.addKeys(r.id, text);
     this.departmentsOf.set(r.id, entry.departments);
     for (const d of entry.departments) {
       let list = this.members.get(d);
@@ -116,7 +133,7 @@ export class UserSearchIndex {
   private remove(id: number): void {
     const text = this.texts.get(id);
     if (text === undefined) return;
-    for (const key of keysOf(text)) this.byKey.get(key)?.delete(id);
+    this.stale += keysOf(text).size;
     this.texts.delete(id);
     for (const d of this.departmentsOf.get(id) ?? []) {
       const list = this.members.get(d);
@@ -148,9 +165,9 @@ export class UserSearchIndex {
     return candidates;
   }
 
-  private matches(entry: UserEntry, rules: readonly Rule[]): boolean {
+  /** Whether every word matches the user, whose indexed text is `text`. */
+  private matches(entry: UserEntry, text: string, rules: readonly Rule[]): boolean {
     const id = entry.row.id;
-    const text = this.texts.get(id)!;
     return rules.every(
       (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
     );
@@ -162,13 +179,14 @@ export class UserSearchIndex {
     const out: number[] = [];
     for (const id of this.candidates(rules) ?? this.users.keys()) {
       const entry = this.users.get(id);
-      if (!entry) continue;
+      const text = this.texts.get(id);
+      if (!entry || text === undefined) continue;
       const r = entry.row;
       if (r.active !== 1) continue;
       if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) continue;
       if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) continue;
       if (!visible(id)) continue;
-      if (this.matches(entry, rules)) out.push(id);
+      if (this.matches(entry, text, rules)) out.push(id);
     }
     return out.sort((a, b) => a - b);
   }
@@ -183,7 +201,8 @@ export class UserSearchIndex {
     const out = new Set<number>();
     for (const id of this.candidates(rules) ?? this.users.keys()) {
       const entry = this.users.get(id);
-      if (entry && this.matches(entry, rules)) out.add(id);
+      const text = this.texts.get(id);
+      if (entry && text !== undefined && this.matches(entry, text, rules)) out.add(id);
     }
     return out;
   }

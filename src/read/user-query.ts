@@ -124,39 +124,46 @@ function firstAbove(people: readonly UserEntry[], conditions: UserListQuery['con
 }
 
 /**
- * Serialized user.get rows of the users most recently listed, at most --cache-users of them (an
- * LRU, as the model keeps its messenger objects). A row is kept with the entry it was made from:
- * a change replaces the entry, so a row never outlives the version it shows.
+ * Serialized user.get rows (UTF-8) of the users most recently listed, at most --cache-users of
+ * them (an LRU, as the model keeps its messenger objects). A row is kept with the entry it was
+ * made from: a change replaces the entry, so a row never outlives the version it shows.
  */
-class RowTexts {
-  private readonly lru = new Map<number, { entry: UserEntry; texts: Map<string, string> }>();
+class RowBytes {
+  /** by user id: the entry, the first variant asked for in two fields, others in `more` */
+  private readonly lru = new Map<number, { entry: UserEntry; key: string; bytes: Buffer; more?: Map<string, Buffer> }>();
   constructor(private readonly capacity: number) {}
 
-  get(entry: UserEntry, variant: string, present: () => string): string {
-    if (this.capacity <= 0) return present();
+  get(entry: UserEntry, variant: string, present: () => string): Buffer {
+    if (this.capacity <= 0) return Buffer.from(present());
     const id = entry.row.id;
-    let slot = this.lru.get(id);
-    // most recently used goes to the end
+    const slot = this.lru.get(id);
+    if (slot?.entry === entry) {
+      // most recently used goes to the end
+      this.lru.delete(id);
+      this.lru.set(id, slot);
+      const hit = slot.key === variant ? slot.bytes : slot.more?.get(variant);
+      if (hit !== undefined) return hit;
+      const bytes = Buffer.from(present());
+      slot.more ??= new Map();
+      // a few variants per user at most (scopes and `select`, a base URL or two, online or not)
+      if (slot.more.size >= 7) slot.more.clear();
+      slot.more.set(variant, bytes);
+      return bytes;
+    }
+    const bytes = Buffer.from(present());
     this.lru.delete(id);
-    if (slot?.entry !== entry) slot = { entry, texts: new Map() };
-    this.lru.set(id, slot);
+    this.lru.set(id, { entry, key: variant, bytes });
     while (this.lru.size > this.capacity) this.lru.delete(this.lru.keys().next().value as number);
-    const hit = slot.texts.get(variant);
-    if (hit !== undefined) return hit;
-    const text = present();
-    // a few variants per user at most (scopes and `select`, a base URL or two, online or not)
-    if (slot.texts.size >= 8) slot.texts.clear();
-    slot.texts.set(variant, text);
-    return text;
+    return bytes;
   }
 }
 
-const rowTexts = new WeakMap<ReadModel, RowTexts>();
+const rowBytes = new WeakMap<ReadModel, RowBytes>();
 
-/** user.get rows as JSON text: `presentUserRow` once per user version and variant while the user is in the LRU. */
-export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], opts: RowOptions, fields: readonly UserField[], cacheUsers: number): string[] {
-  let cache = rowTexts.get(model);
-  if (!cache) rowTexts.set(model, (cache = new RowTexts(cacheUsers)));
+/** user.get rows as UTF-8 JSON: `presentUserRow` once per user version and variant while the user is in the LRU. */
+export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], opts: RowOptions, fields: readonly UserField[], cacheUsers: number): Buffer[] {
+  let cache = rowBytes.get(model);
+  if (!cache) rowBytes.set(model, (cache = new RowBytes(cacheUsers)));
   // everything a row depends on besides the user: the fields, the time zone, the base URL, and IS_ONLINE (from the clock)
   const variant = `${fields.join(',')}|${opts.timeZone}|${opts.baseUrl}|`;
   const since = opts.now - ONLINE_SECONDS;

@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { findUser, findUserByLogin, type UserRow } from '../store/users.js';
-import { hashSecret, scopesOf, webhooksOf } from '../store/webhooks.js';
+import { hashSecret, scopesOf, webhooksOf, type WebhookRow } from '../store/webhooks.js';
 import { viewerOf, type App, type Caller } from './context.js';
 import { RestError } from './errors.js';
 import { clock } from '../clock.js';
-import { storeUnreachable } from '../store/unreachable.js';
 
 /** Credentials as they arrive: webhook path segments, or an access token from any of its places. */
 export interface Credentials {
@@ -21,37 +20,29 @@ export async function authenticate(app: App, credentials: Credentials): Promise<
   throw new RestError('NO_AUTH_FOUND');
 }
 
-/**
- * Webhooks that authenticated lately, for answering reads from the read model while the
- * database cannot be reached (issue #11): nothing can revoke a webhook or dismiss a user while
- * it is away, so the last answer the store gave stays right until it is back. Used only then.
- */
-const MAX_REMEMBERED = 10_000;
-const remembered = new WeakMap<App, Map<string, { caller: Caller; expiresAt: number | null }>>();
-
 async function authenticateWebhook(app: App, userPart: string, secret: string): Promise<Caller> {
   const secretHash = hashSecret(secret);
-  if (!app.read) return lookUpWebhook(app, userPart, secretHash);
-  const key = `${userPart}\n${secretHash}`;
-  let known = remembered.get(app);
-  if (!known) remembered.set(app, (known = new Map()));
-  try {
-    const caller = await lookUpWebhook(app, userPart, secretHash, (expiresAt, caller) => {
-      known.delete(key);
-      known.set(key, { caller, expiresAt });
-      if (known.size > MAX_REMEMBERED) known.delete(known.keys().next().value!);
-    });
-    return caller;
-  } catch (error) {
-    const last = known.get(key);
-    if (!storeUnreachable(error) || !last || (last.expiresAt !== null && last.expiresAt <= clock.seconds())) throw error;
-    const user = app.read.user(last.caller.user.id)?.row;
-    if (!user || user.active !== 1) throw error;
-    return { ...last.caller, user, viewer: viewerOf(user) };
+  // the read model holds every live webhook and user, kept current by the change feed: no
+  // statement. A hash it does not know (a wrong secret, a revoked webhook, or one another process
+  // created a moment ago) is looked up in the store, which has the last word.
+  const model = app.read?.loaded ? app.read : undefined;
+  const hook = model?.webhook(secretHash);
+  if (!model) return (await lookUpWebhook(app, userPart, secretHash)).caller;
+  if (!hook) {
+    const seenSeq = model.appliedSeq;
+    const found = await lookUpWebhook(app, userPart, secretHash);
+    model.learnWebhook(found.hook, seenSeq);
+    return found.caller;
   }
+  const user = model.user(hook.userId)?.row;
+  const named = /^\d{1,10}$/.test(userPart) ? user?.id === Number(userPart) : user?.login === userPart;
+  if (!user || !named || (hook.expiresAt !== null && hook.expiresAt <= clock.seconds()) || user.active !== 1) {
+    throw new RestError('INVALID_CREDENTIALS');
+  }
+  return { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: hook.id, scopes: hook.scopes } };
 }
 
-async function lookUpWebhook(app: App, userPart: string, secretHash: string, remember?: (expiresAt: number | null, caller: Caller) => void): Promise<Caller> {
+async function lookUpWebhook(app: App, userPart: string, secretHash: string): Promise<{ caller: Caller; hook: WebhookRow }> {
   const db = app.store.db;
   let user: UserRow | undefined;
   if (/^\d{1,10}$/.test(userPart)) user = await findUser(db, Number(userPart));
@@ -67,7 +58,5 @@ async function lookUpWebhook(app: App, userPart: string, secretHash: string, rem
   if (!user || !match || match.revoked_at !== null || (match.expires_at !== null && match.expires_at <= now) || user.active !== 1) {
     throw new RestError('INVALID_CREDENTIALS');
   }
-  const caller: Caller = { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: match.id, scopes: new Set(scopesOf(match)) } };
-  remember?.(match.expires_at, caller);
-  return caller;
+  return { caller: { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: match.id, scopes: new Set(scopesOf(match)) } }, hook: match };
 }

@@ -175,9 +175,9 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, see
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = splitParams(params, {}).params;
   seen.params = params;
-  await beforeCommand(ctx.app, ctx.caller, definition.name); // control plane: scripted faults
+  await beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
   timing.processStarted = nowSeconds();
-  const outcome = await invoke(ctx.app, ctx.caller, definition, params, ctx.baseUrl, ctx.requestId, ctx.budget);
+  const outcome = await invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
   timing.processFinished = nowSeconds();
   return { ...outcome, time: timeBlock(timing, ctx.app.config.timezone, outcome.operating) };
 }
@@ -194,7 +194,7 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
   for (const [index, [key, text]] of commands.entries()) {
     if (index >= BATCH_MAX_LENGTH) {
       const tooMany = new RestError('ERROR_BATCH_LENGTH_EXCEEDED');
-      noteCommand(ctx.app, key, { method: typeof text === 'string' ? parseCommand(text).method : '', params: {} }, tooMany);
+      noteCommand(ctx.app, ctx.trace, key, { method: typeof text === 'string' ? parseCommand(text).method : '', params: {} }, tooMany);
       out.result_error.set(key, tooMany.toWire());
       if (halt) break;
       continue;
@@ -208,11 +208,11 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
       if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
       if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
       out.result_time.set(key, outcome.time);
-      noteCommand(ctx.app, key, seen);
+      noteCommand(ctx.app, ctx.trace, key, seen);
     } catch (error) {
       if (error instanceof DropConnection) throw error; // the whole connection goes
       const restError = toRestError(ctx.app, error, ctx.requestId ?? '');
-      noteCommand(ctx.app, key, seen, restError);
+      noteCommand(ctx.app, ctx.trace, key, seen, restError);
       out.result_error.set(key, restError.toWire());
       if (halt) break;
     }

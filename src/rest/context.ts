@@ -13,6 +13,7 @@ import type { Faults } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import type { Trace } from './observe.js';
 import type { MethodDefinition, MethodRegistry } from './registry.js';
 
 export interface Logger {
@@ -40,6 +41,11 @@ export interface App {
   feed?: ChangeFeed;
   /** called after every committed directory write (the change feed catches up there); see directory/commands/run.ts */
   afterWrite?: () => Promise<void>;
+  /**
+   * before a request is authenticated and answered: what another process committed is caught up
+   * first when the store can tell cheaply (SQLite); undefined when there is nothing to wait for
+   */
+  beforeRequest?: () => Promise<void> | undefined;
   /** control plane: the last REST calls (absent with --journal-size 0) */
   journal?: Journal;
   /** control plane: scripted failures (absent without --admin-token and --faults) */
@@ -86,6 +92,8 @@ export interface CallContext {
   requestId?: string;
   /** what the whole request may still cost (shared by the commands of a batch) */
   budget: RequestBudget;
+  /** the control plane's record of this request (journal, faults), when it keeps one */
+  trace?: Trace;
 }
 
 export function requestBudget(config: Config): RequestBudget {

@@ -6,7 +6,7 @@ import { RuleError } from '../directory/rules.js';
 import { storeUnreachable } from '../store/unreachable.js';
 import { StoreBusyError } from '../store/write.js';
 import { RestError, ruleError } from './errors.js';
-import { beforeInvoke, DropConnection, noteCaller, observeRequest } from './observe.js';
+import { beforeInvoke, DropConnection, noteCaller, observeRequest, type Trace } from './observe.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
 import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
@@ -50,15 +50,16 @@ export interface Invoked extends MethodResult {
  * handler. Shared by plain requests and by each command of a batch, so both pass the same
  * checks. `batch` itself is not metered: each of its commands is, against its own method.
  */
-export async function invoke(
-  app: App,
-  caller: Caller,
-  definition: MethodDefinition,
-  params: Params,
-  baseUrl: string,
-  requestId?: string,
-  budget: RequestBudget = requestBudget(app.config),
-): Promise<Invoked> {
+export interface InvokeOptions {
+  /** `http(s)://host[:port]` as the client reached us */
+  baseUrl: string;
+  requestId?: string;
+  /** a batch's commands share the batch's */
+  budget?: RequestBudget;
+  trace?: Trace;
+}
+
+export async function invoke(app: App, caller: Caller, definition: MethodDefinition, params: Params, options: InvokeOptions): Promise<Invoked> {
   if (!scopeGrants(definition, caller.credential.scopes)) {
     throw new RestError(
       'insufficient_scope',
@@ -70,7 +71,8 @@ export async function invoke(
   const limits = definition.name === 'batch' ? undefined : app.limits;
   if (limits) await limits.beforeCall(caller.credential, definition.name);
   const { start, rest } = takeStart(params);
-  const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId, budget };
+  const { baseUrl, requestId, budget = requestBudget(app.config), trace } = options;
+  const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId, budget, trace };
   if (!limits) return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
   const began = performance.now();
   let outcome: MethodResult;
@@ -101,19 +103,21 @@ export function toRestError(app: App, error: unknown, requestId: string): RestEr
  * request, so a whole batch counts once), the call, and `time`.
  */
 export function dispatch(app: App, request: RestRequest): Promise<RestResponse> {
-  return observeRequest(app, request, () => dispatchCall(app, request));
+  return observeRequest(app, request, (trace) => dispatchCall(app, request, trace));
 }
 
-async function dispatchCall(app: App, request: RestRequest): Promise<RestResponse> {
+async function dispatchCall(app: App, request: RestRequest, trace?: Trace): Promise<RestResponse> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   try {
     const definition = findMethod(app, request.method); // before auth: unknown methods are 404 for everyone
+    const catchingUp = app.beforeRequest?.();
+    if (catchingUp) await catchingUp;
     const caller = await authenticate(app, request.credentials);
-    noteCaller(caller); // control plane: the journal's credential
+    noteCaller(trace, caller); // control plane: the journal's credential
     await app.limits?.admit(caller.credential);
-    await beforeInvoke(app, caller, definition.name); // control plane: scripted faults
+    await beforeInvoke(app, trace, caller, definition.name); // control plane: scripted faults
     timing.processStarted = nowSeconds();
-    const outcome = await invoke(app, caller, definition, request.params, request.baseUrl, request.requestId);
+    const outcome = await invoke(app, caller, definition, request.params, { baseUrl: request.baseUrl, requestId: request.requestId, trace });
     timing.processFinished = nowSeconds();
     return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone, outcome.operating)) };
   } catch (error) {

@@ -19,6 +19,8 @@ const SECRET_KEY = /secret|passw|pwd|token|^auth|authori[sz]ation|credential|api
 const QUERY_PAIR = /(^|[?&;\s])([^=&?;\s]{1,200})=([^&;\s]*)/g;
 // a run of exactly 20 or exactly 50 lower-case letters and digits, not part of a longer word
 const CREDENTIAL_SHAPE = /(?<![A-Za-z0-9])(?:[a-z0-9]{50}|[a-z0-9]{20})(?![A-Za-z0-9])/g;
+// every text a SECRET_KEY key can hide in, unanchored: a text without one (and without escapes) needs no pair-by-pair look
+const SECRET_WORD = /secret|passw|pwd|token|auth|credential|api_?key|private_?key|cookie|session/i;
 
 /** Limits on what one journal entry keeps. */
 const MAX_STRING = 2000;
@@ -66,8 +68,9 @@ export class Redactor {
   text(s: string): string {
     let out = s;
     for (const secret of this.known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    out = out.replace(CREDENTIAL_SHAPE, REDACTED);
-    if (out.includes('=')) {
+    // the journal redacts every parameter of every call: the common short, plain text skips the regular expressions
+    if (out.length >= 20) out = out.replace(CREDENTIAL_SHAPE, REDACTED);
+    if (out.includes('=') && (out.includes('%') || SECRET_WORD.test(out))) {
       out = out.replace(QUERY_PAIR, (pair, lead: string, key: string, value: string) =>
         value !== '' && SECRET_KEY.test(safeDecode(key)) ? `${lead}${key}=${REDACTED}` : pair,
       );

@@ -51,15 +51,16 @@ export class WireMap<V = unknown> {
 }
 
 /**
- * A wire value already serialized (the read model's messenger user objects): the JSON writer
- * copies the text as it is instead of stringifying the object again on every request. Anything
- * else that meets one (the XML transport, JSON.stringify) sees the parsed value.
+ * A wire value already serialized, as UTF-8 (the read model's messenger user objects): the JSON
+ * writer copies the bytes as they are instead of stringifying the object and encoding the text
+ * again on every request. Anything else that meets one (the XML transport, JSON.stringify) sees
+ * the parsed value.
  */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
 
   value(): unknown {
-    return JSON.parse(this.text);
+    return JSON.parse(this.bytes.toString('utf8'));
   }
 
   toJSON(): unknown {

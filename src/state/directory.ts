@@ -3,19 +3,19 @@
  * commands, `roster serve --seed` and the /_roster admin endpoints all go through here.
  */
 import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   importDirectory as runImport, replaceTables, resetDirectory as runReset, type ImportOptions as CommandImportOptions, type ImportOutcome,
 } from '../directory/commands/directory.js';
 import { runCommand, SYSTEM_ACTOR, type Actor } from '../directory/commands/run.js';
 import type { Store } from '../store/index.js';
+import { projectPath } from '../paths.js';
 import type { FullDirectory } from '../store/directory-format.js';
 import { readSource } from './source.js';
 import { readDirectory, sqliteBulkSettings, type Progress, type WriteCounts } from '../store/directory-io.js';
 import { validateDirectory, type Problem } from './validate.js';
 
 /** The demo company `npm start` loads: a seed file like any other. */
-export const DEMO_SEED = fileURLToPath(new URL('../../seeds/demo-company.json', import.meta.url));
+export const DEMO_SEED = projectPath('seeds', 'demo-company.json');
 
 /** A document that does not validate: every problem, located where possible. */
 export class DirectoryError extends Error {

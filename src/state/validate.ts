@@ -10,7 +10,7 @@
  */
 import { PALETTE } from '../directory/colors.js';
 import { ruleMessage, type RuleName } from '../directory/rules.js';
-import { emailKey, isCalendarDate, isEmail, isOutsider, isRealDay } from '../facts.js';
+import { emailKey, isCalendarDate, isEmail, isInstant, isOutsider } from '../facts.js';
 import {
   ABSENCE_FIELDS, BOT_FIELDS, DEPARTMENT_FIELDS, FORMAT, GENDERS, GROUP_FIELDS, MAX_ID, PHONE_FIELDS, STATUSES,
   TOP_FIELDS, USER_FIELDS, USER_KINDS, VERSION,
@@ -64,13 +64,6 @@ export function formatPath(at: readonly PathSegment[]): string {
   return out || '(document)';
 }
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)$/;
-
-/** An ISO 8601 date-time with seconds optional and a zone (`Z` or an offset). */
-export function isInstant(v: string): boolean {
-  const m = INSTANT.exec(v);
-  return m !== null && isRealDay(Number(m[1]), Number(m[2]), Number(m[3]));
-}
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const describe = (v: unknown) => {
   const s = JSON.stringify(v);

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from './index.js';
 import type { SonetGroupMembersTable, SonetGroupsTable } from './schema.js';
 import type { BotRow, UserRow } from './users.js';
+import type { WebhookRow } from './webhooks.js';
 import { allDepartments, type DepartmentRow } from './departments.js';
 
 export type GroupRow = Selectable<SonetGroupsTable>;
@@ -28,6 +29,33 @@ function chunks(ids: readonly number[]): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
   return out;
+}
+
+/**
+ * Columns whose values repeat across users (a few hundred first names, positions, one status
+ * text...): each distinct text is kept once. Every row's copy of "employee" and "online" cost
+ * 100,000-user directories tens of megabytes.
+ */
+const REPEATING = ['user_type', 'name', 'last_name', 'second_name', 'work_position', 'gender', 'birthday', 'color', 'status', 'website', 'personal_phone', 'photo', 'external_auth_id'] as const;
+
+function interner(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const known = seen.get(text);
+    if (known !== undefined) return known;
+    seen.set(text, text);
+    return text;
+  };
+}
+
+function compact(row: UserRow, intern: (text: string) => string): UserRow {
+  for (const column of REPEATING) {
+    const value = row[column];
+    if (typeof value === 'string') (row as Record<string, unknown>)[column] = intern(value);
+  }
+  // the lower-cased address is usually the address itself: one string for both
+  if (row.email_key === row.email) row.email_key = row.email;
+  return row;
 }
 
 /** These users (all of them without `ids`); an id missing from the answer no longer exists. */
@@ -53,7 +81,8 @@ export async function loadStoredUsers(db: Db, ids?: readonly number[]): Promise<
         .execute(),
       (part ? db.selectFrom('bots').selectAll().where('user_id', 'in', part) : db.selectFrom('bots').selectAll()).execute(),
     ]);
-    for (const row of rows) out.set(row.id, { row, departments: [], absences: [], bot: null });
+    const intern = interner();
+    for (const row of rows) out.set(row.id, { row: compact(row, intern), departments: [], absences: [], bot: null });
     for (const link of links) out.get(link.user_id)?.departments.push(link.department_id);
     for (const a of absences) out.get(a.user_id)?.absences.push({ date_from: a.date_from, date_to: a.date_to });
     for (const bot of bots) {
@@ -90,6 +119,17 @@ export async function groupIdsOfUsers(db: Db, userIds: readonly number[]): Promi
     for (const r of await db.selectFrom('sonet_group_members').select('group_id').where('user_id', 'in', part).execute()) out.add(r.group_id);
   }
   return [...out];
+}
+
+/** Webhooks nobody revoked (these ids only, with `ids`): what callers may authenticate with. */
+export async function loadLiveWebhooks(db: Db, ids?: readonly number[]): Promise<WebhookRow[]> {
+  const out: WebhookRow[] = [];
+  for (const part of ids ? chunks(ids) : [null]) {
+    if (part && part.length === 0) continue;
+    const q = db.selectFrom('webhooks').selectAll().where('revoked_at', 'is', null);
+    out.push(...(await (part ? q.where('id', 'in', part) : q).orderBy('id').execute()));
+  }
+  return out;
 }
 
 export { allDepartments, type DepartmentRow };

@@ -22,12 +22,12 @@ describe('bin/roster.js', () => {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'roster-bin-'));
     await mkdir(join(root, 'bin'));
-    await mkdir(join(root, 'dist', 'cli'), { recursive: true });
+    await mkdir(join(root, 'dist'));
     await mkdir(join(root, 'src', 'cli', 'deeper'), { recursive: true });
     await copyFile(ROSTER_BIN, join(root, 'bin', 'roster.js'));
     await writeFile(join(root, 'package.json'), '{"type":"module"}');
     await symlink(join(import.meta.dirname, '../../node_modules'), join(root, 'node_modules'));
-    await writeFile(join(root, 'dist', 'cli', 'main.js'), "console.log('dist');\n");
+    await writeFile(join(root, 'dist', 'main.js'), "console.log('dist');\n");
     await writeFile(join(root, 'src', 'cli', 'main.ts'), "const from: string = 'sources';\nconsole.log(from);\n");
     await writeFile(join(root, 'src', 'cli', 'deeper', 'other.ts'), 'export {};\n');
     await writeFile(join(root, 'dist', '.built'), '');

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { engines, startRoster, type TestRoster } from '../helpers/roster.js';
-import { hashSecret, revokeWebhook } from '../../src/store/webhooks.js';
+import { hashSecret } from '../../src/store/webhooks.js';
+import { revokeWebhook } from '../../src/directory/commands/credentials.js';
+import { runCommand } from '../../src/directory/commands/run.js';
 
 for (const engine of engines) {
   describe(`webhook auth [${engine}]`, () => {
@@ -60,7 +62,8 @@ for (const engine of engines) {
       const hook = await r.hook(1, ['im']);
       assert.equal((await r.call('server.time', {}, { hook })).status, 200);
       const id = (await r.roster.store.db.selectFrom('webhooks').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-      assert.equal(await revokeWebhook(r.roster.store.db, id), true);
+      // as the CLI, the console and the admin API revoke: a command, whose change record the read model applies
+      await runCommand({ store: r.roster.store, actor: { user: null, credential: 'cli' }, onCommitted: r.roster.app.afterWrite }, (tx) => revokeWebhook(tx, id));
       const res = await r.call('server.time', {}, { hook });
       assert.equal(res.status, 401);
       assert.equal(res.body.error, 'INVALID_CREDENTIALS');

@@ -1,6 +1,7 @@
 /**
  * The layering the README promises, enforced (issue #10): an import never runs from a lower
- * layer to a higher one, and SQL (Kysely query builders, sql``) appears only in src/store.
+ * layer to a higher one, SQL (Kysely query builders, sql``) appears only in src/store, and files
+ * beside the code (console/, seeds/) are located through src/paths.ts alone.
  *
  * Layers, highest first (a module may import its own layer and any lower one):
  *   entry      src/app.ts, src/cli/          (wire everything together)
@@ -10,7 +11,7 @@
  *   read       src/read/                     (the read model: the directory in memory, kept current by the change feed)
  *   directory  src/directory/, src/state/    (commands, rules, presenters; directory documents: import, export, validation)
  *   store      src/store/                    (Kysely queries, write transactions, migrations)
- *   base       src/clock.ts, src/config.ts, src/facts.ts
+ *   base       src/clock.ts, src/config.ts, src/facts.ts, src/paths.ts
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { describe, it } from 'node:test';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const LAYERS: [string, RegExp][] = [
-  ['base', /^(clock|config|facts)\.ts$/],
+  ['base', /^(clock|config|facts|paths)\.ts$/],
   ['store', /^store\//],
   ['directory', /^(directory|state)\//],
   ['read', /^read\//],
@@ -56,6 +57,9 @@ function importsOf(file: string, text: string): string[] {
 /** What SQL looks like in this code base: Kysely builders and the sql tag. */
 const SQL = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql(\.raw)?`|\bsql\.(raw|ref|table|lit|join|id)\(|CompiledQuery\.raw\(|\.executeQuery\(/;
 
+/** A path worked out from the module's own place. */
+const OWN_LOCATION = /new URL\([^)]*import\.meta\.url|import\.meta\.(dirname|filename)|__dirname/;
+
 describe('layers', () => {
   it('no import runs from a lower layer to a higher one', () => {
     const upward: string[] = [];
@@ -72,9 +76,16 @@ describe('layers', () => {
     assert.deepEqual(found, []);
   });
 
+  it('files beside the code are located through src/paths.ts alone', () => {
+    // the dist/ bundle moves every module to one folder: only paths.ts keeps its depth there
+    const found = sources.filter(({ file, text }) => file !== 'paths.ts' && OWN_LOCATION.test(text)).map(({ file }) => file);
+    assert.deepEqual(found, []);
+  });
+
   it('the check itself sees upward imports and SQL', () => {
     assert.deepEqual(importsOf('store/x.ts', "import { a } from '../rest/errors.js';"), ['rest/errors.ts']);
     assert.ok(rank('rest/errors.ts') > rank('store/x.ts'));
     assert.ok(SQL.test("await db.selectFrom('users')") && SQL.test('sql`SELECT 1`'));
+    assert.ok(OWN_LOCATION.test("new URL('../../seeds/x.json', import.meta.url)") && !OWN_LOCATION.test('createRequire(import.meta.url)'));
   });
 });

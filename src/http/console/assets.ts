@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../paths.js';
 
 export interface Asset {
   body: Buffer;
@@ -16,7 +16,7 @@ export interface Asset {
   etag: string;
 }
 
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/', import.meta.url));
+const CONSOLE_DIR = projectPath('console');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -272,7 +272,7 @@ function methodRoutes(server: FastifyInstance, app: App) {
         user = other;
       }
       const processStarted = nowSeconds();
-      const outcome = await invoke(app, callerOf(user), definition, params, baseUrlOf(app, request), request.id as string);
+      const outcome = await invoke(app, callerOf(user), definition, params, { baseUrl: baseUrlOf(app, request), requestId: request.id as string });
       const time = timeBlock({ started, processStarted, processFinished: nowSeconds() }, app.config.timezone, outcome.operating);
       return send(reply, 200, envelope(outcome, time));
     } catch (error) {

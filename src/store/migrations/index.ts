@@ -44,6 +44,9 @@ const steps: Record<string, Step> = {
   '007-console-sessions': consoleSessions,
 };
 
+/** Names of every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(steps);
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const ctx: MigrationContext = {
     dialect,
