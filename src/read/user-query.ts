@@ -123,38 +123,55 @@ function firstAbove(people: readonly UserEntry[], conditions: UserListQuery['con
   return from;
 }
 
+/** One user's serialized rows: the first variant asked for in two fields, others in `more`. */
+interface RowSlot {
+  entry: UserEntry;
+  key: string;
+  bytes: Buffer;
+  more?: Map<string, Buffer>;
+  /** served since the LRU last looked (its second chance) */
+  recent?: boolean;
+}
+
 /**
  * Serialized user.get rows (UTF-8) of the users most recently listed, at most --cache-users of
- * them (an LRU, as the model keeps its messenger objects). A row is kept with the entry it was
- * made from: a change replaces the entry, so a row never outlives the version it shows.
+ * them, evicted as the model evicts its messenger objects (oldest first, a second chance for one
+ * served since). A row is kept with the entry it was made from: a change replaces the entry, so
+ * a row never outlives the version it shows.
  */
 class RowBytes {
-  /** by user id: the entry, the first variant asked for in two fields, others in `more` */
-  private readonly lru = new Map<number, { entry: UserEntry; key: string; bytes: Buffer; more?: Map<string, Buffer> }>();
+  private readonly lru = new Map<number, RowSlot>();
   constructor(private readonly capacity: number) {}
 
-  get(entry: UserEntry, variant: string, present: () => string): Buffer {
-    if (this.capacity <= 0) return Buffer.from(present());
+  get(entry: UserEntry, variant: string): Buffer | undefined {
+    const slot = this.lru.get(entry.row.id);
+    if (slot?.entry !== entry) return undefined;
+    const hit = slot.key === variant ? slot.bytes : slot.more?.get(variant);
+    if (hit !== undefined) slot.recent = true;
+    return hit;
+  }
+
+  set(entry: UserEntry, variant: string, bytes: Buffer): void {
+    if (this.capacity <= 0) return;
     const id = entry.row.id;
     const slot = this.lru.get(id);
     if (slot?.entry === entry) {
-      // most recently used goes to the end
-      this.lru.delete(id);
-      this.lru.set(id, slot);
-      const hit = slot.key === variant ? slot.bytes : slot.more?.get(variant);
-      if (hit !== undefined) return hit;
-      const bytes = Buffer.from(present());
       slot.more ??= new Map();
       // a few variants per user at most (scopes and `select`, a base URL or two, online or not)
       if (slot.more.size >= 7) slot.more.clear();
       slot.more.set(variant, bytes);
-      return bytes;
+      return;
     }
-    const bytes = Buffer.from(present());
     this.lru.delete(id);
     this.lru.set(id, { entry, key: variant, bytes });
-    while (this.lru.size > this.capacity) this.lru.delete(this.lru.keys().next().value as number);
-    return bytes;
+    for (const [oldId, old] of this.lru) {
+      if (this.lru.size <= this.capacity) return;
+      this.lru.delete(oldId);
+      if (old.recent) {
+        old.recent = false;
+        this.lru.set(oldId, old);
+      }
+    }
   }
 }
 
@@ -167,10 +184,16 @@ export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], op
   // everything a row depends on besides the user: the fields, the time zone, the base URL, and IS_ONLINE (from the clock)
   const variant = `${fields.join(',')}|${opts.timeZone}|${opts.baseUrl}|`;
   const since = opts.now - ONLINE_SECONDS;
-  return entries.map((e) => {
+  const out: Buffer[] = [];
+  for (const e of entries) {
     const at = e.row.last_activity_at;
-    const online = at !== null && at > since;
-    const present = () => JSON.stringify(presentUserRow({ ...(e.row as UserRow), departments: e.departments }, opts, fields));
-    return cache.get(e, `${variant}${online ? 'Y' : 'N'}`, present);
-  });
+    const key = at !== null && at > since ? `${variant}Y` : `${variant}N`;
+    let bytes = cache.get(e, key);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(presentUserRow({ ...(e.row as UserRow), departments: e.departments }, opts, fields)));
+      cache.set(e, key, bytes);
+    }
+    out.push(bytes);
+  }
+  return out;
 }

@@ -75,8 +75,20 @@ export function fieldsOf<C extends string, F>(table: Readonly<Record<string, C>>
   return Object.fromEntries(Object.entries(table).map(([field, column]) => [field, define(column)]));
 }
 
-/** Every filterable and sortable user field; which of them a caller may use is decided above the store. */
+const fieldMaps = new Map<string, FieldMap>();
+
+/**
+ * Every filterable and sortable user field; which of them a caller may use is decided above the
+ * store. Built once per dialect: every user.get reads it, and the expressions are immutable.
+ */
 export function userFields(dialect: Dialect, onlineSeconds: number): FieldMap {
+  const key = `${dialect}:${onlineSeconds}`;
+  let fields = fieldMaps.get(key);
+  if (!fields) fieldMaps.set(key, (fields = buildUserFields(dialect, onlineSeconds)));
+  return fields;
+}
+
+function buildUserFields(dialect: Dialect, onlineSeconds: number): FieldMap {
   const text = (c: string) => ({ kind: 'text' as const, column: col(c), order: textOrder(col(c), dialect) });
   const instant = (c: string) => ({ kind: 'instant' as const, column: col(c), order: sql`COALESCE(${col(c)}, 0)` });
   return {
