@@ -177,9 +177,10 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
   }
 }
 
-type Engine = { name: 'SQLite' | 'PostgreSQL'; fresh(): Promise<{ db: string; drop(): Promise<void> }> };
+export type Engine = { name: 'SQLite' | 'PostgreSQL'; fresh(): Promise<{ db: string; drop(): Promise<void> }> };
 
-function engines(ctx: BenchContext): Engine[] {
+/** The engines a benchmark measures: a fresh SQLite file, and a fresh schema of the PostgreSQL database when one answers. */
+export function engines(ctx: BenchContext): Engine[] {
   const list: Engine[] = [
     {
       name: 'SQLite',

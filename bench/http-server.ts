@@ -3,8 +3,9 @@
  * its own, so that the server and autocannon do not share one event loop (they still share the
  * machine's cores). Started with `fork`, it talks over the IPC channel:
  *
- *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads }
- *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, model }   (hooks: webhook base URL per user id)
+ *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads, consoleUser?, loaded? }
+ *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, model, console? }   (hooks: webhook base URL per user id;
+ *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
  *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss }
  *   parent → { type: 'profile', action: 'start' | 'stop', name }  child → { type: 'profiled' }
@@ -23,6 +24,9 @@ import { SCOPES } from '../src/rest/scopes.js';
 import { replaceDirectory } from '../src/state/directory-file.js';
 import { generateCompany } from '../src/state/generate.js';
 import { createWebhook } from '../src/store/webhooks.js';
+import { clock } from '../src/clock.js';
+import { SESSION_COOKIE } from '../src/http/console/routes.js';
+import { createSession } from '../src/store/console.js';
 
 export interface StartMessage {
   type: 'start';
@@ -34,6 +38,10 @@ export interface StartMessage {
   webhookUsers: number[];
   /** --reads (default memory) */
   reads?: 'memory' | 'sql';
+  /** a web console session is made for this user (an administrator): its cookie comes back as `console` */
+  consoleUser?: number;
+  /** the database already holds the company (an earlier server loaded it): not written again */
+  loaded?: boolean;
 }
 
 /** The floor: a bare node:http server answering each request (path and body) with these bytes. */
@@ -45,7 +53,7 @@ export interface BareMessage {
 
 export type ServerMessage =
   /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss after it */
-  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; model: string }
+  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; model: string; console?: string }
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size now */
   | { type: 'sample'; statements: number; cpuMs: number; rss: number }
@@ -65,13 +73,14 @@ async function start(m: StartMessage): Promise<void> {
   const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory' });
   const loader = await createRoster(config);
   const loadStart = performance.now();
-  await replaceDirectory(loader.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));
+  if (!m.loaded) await replaceDirectory(loader.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));
   const loadMs = performance.now() - loadStart;
   const hooks: Record<number, string> = {};
   for (const userId of m.webhookUsers) {
     const { secret } = await createWebhook(loader.store.db, { userId, scopes: [...SCOPES], title: 'bench' });
     hooks[userId] = `/rest/${userId}/${secret}/`;
   }
+  const consoleCookie = m.consoleUser === undefined ? undefined : `${SESSION_COOKIE}=${await createSession(loader.store, m.consoleUser, clock.unix())}`;
   await loader.close();
   // the start-up that counts: a server on a database that already holds the company
   (globalThis as { gc?: () => void }).gc?.();
@@ -80,7 +89,7 @@ async function start(m: StartMessage): Promise<void> {
   const url = await roster.listen();
   const startMs = performance.now() - startAt;
   (globalThis as { gc?: () => void }).gc?.();
-  send({ type: 'ready', url, hooks, loadMs, startMs, rss: process.memoryUsage().rss, model: roster.app.read?.describe() ?? 'no read model (--reads sql)' });
+  send({ type: 'ready', url, hooks, loadMs, startMs, rss: process.memoryUsage().rss, model: roster.app.read?.describe() ?? 'no read model (--reads sql)', console: consoleCookie });
 }
 
 let bare: Server | undefined;

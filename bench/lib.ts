@@ -108,7 +108,8 @@ const PREAMBLE = `# Performance
 Figures measured by \`npm run bench\` (bench/run.ts, about 5½ minutes), which rewrites the
 sections of the benchmarks it runs and leaves the others as they are. Name benchmarks to run
 only those: \`npm run bench -- http\` (HTTP load), \`npm run bench -- import\` (import and
-export), \`npm run bench -- reset\`, or several at once; \`--no-doc\` prints the sections
+export), \`npm run bench -- reset\`, \`npm run bench -- console-search\` (the web console's
+directory at 100,000 users), or several at once; \`--no-doc\` prints the sections
 instead of writing them. Each section names the machine and the day it was measured on, and the
 system load at the time: the development machines are shared, so figures are upper bounds
 rather than best cases.

@@ -7,13 +7,14 @@
  * postgres://postgres@127.0.0.1:5432/test) and returns the Markdown of its section.
  */
 import { cliStartBenchmark } from './cli-start.js';
+import { consoleSearchBenchmark } from './console-search.js';
 import { hardeningBenchmark } from './hardening.js';
 import { httpBenchmark } from './http-load.js';
 import { importBenchmark, resetBenchmark } from './import.js';
 import { postgresReachable } from '../test/helpers/postgres.js';
 import { updateDocument, type Benchmark } from './lib.js';
 
-const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark, hardeningBenchmark, cliStartBenchmark];
+const BENCHMARKS: Benchmark[] = [importBenchmark, resetBenchmark, httpBenchmark, hardeningBenchmark, cliStartBenchmark, consoleSearchBenchmark];
 
 const args = process.argv.slice(2);
 const writeDoc = !args.includes('--no-doc');

@@ -1,38 +1,16 @@
-// People: search as you type (im.search.user.list), filters and sorted pages (user.get), live.
+// People: search as you type (the matching of im.search.user.list), filters and sorted pages,
+// all done by the server over the whole directory (/people), live.
 import { useEffect, useState } from '/_roster/console/vendor/hooks.js';
-import { call } from './api.js';
-import { allDepartments, forgetDepartments, imUsers, isDirectoryChange } from './data.js';
+import { api } from './api.js';
+import { allDepartments, forgetDepartments, isDirectoryChange } from './data.js';
 import { Avatar, ErrorText, fullName, html, presenceOf, useLive } from './ui.js';
 
-const PAGE = 50;
-
 async function loadPage(f) {
-  const departments = await allDepartments();
-  const query = f.q.trim();
-  if ([...query].length >= 2) {
-    // the messenger's search: the same matching as im.search.user.list for every client
-    const res = await call('im.search.user.list', { FIND: query, OFFSET: f.page * PAGE, LIMIT: PAGE });
-    let users = Object.values(res.result || {});
-    // filters narrow the page the search returned (the method has none of its own)
-    if (f.department) users = users.filter((u) => u.departments.includes(Number(f.department)));
-    if (f.kind === 'employees') users = users.filter((u) => !u.extranet && !u.bot);
-    if (f.kind === 'extranet') users = users.filter((u) => u.extranet);
-    if (f.kind === 'bots') users = users.filter((u) => u.bot);
-    return { users, total: res.total ?? users.length, departments, query };
-  }
-  if (f.kind === 'bots') {
-    const bots = await call('imbot.bot.list');
-    const ids = Object.keys(bots.result || {}).map(Number);
-    return { users: await imUsers(ids.slice(f.page * PAGE, f.page * PAGE + PAGE)), total: ids.length, departments };
-  }
-  const filter = {};
-  if (f.active !== 'all') filter.ACTIVE = f.active === 'active' ? 'Y' : 'N';
-  if (f.department) filter.UF_DEPARTMENT = Number(f.department);
-  if (f.kind === 'employees') filter.USER_TYPE = 'employee';
-  if (f.kind === 'extranet') filter.USER_TYPE = 'extranet';
-  const res = await call('user.get', { FILTER: filter, SORT: f.sort, ORDER: f.order, start: f.page * PAGE });
-  const users = await imUsers(res.result.map((u) => Number(u.ID)));
-  return { users, total: res.total ?? users.length, departments };
+  const p = new URLSearchParams({ kind: f.kind, active: f.active, sort: f.sort, order: f.order, page: String(f.page) });
+  if (f.q.trim()) p.set('q', f.q.trim());
+  if (f.department) p.set('department', f.department);
+  const [departments, res] = await Promise.all([allDepartments(), api('GET', `/people?${p}`)]);
+  return { users: res.users.filter(Boolean), total: res.total, pageSize: res.page_size, departments, query: res.words.length ? f.q.trim() : '' };
 }
 
 export function DirectoryPage() {
@@ -54,13 +32,10 @@ export function DirectoryPage() {
   const set = (patch) => setF((old) => ({ ...old, page: 0, ...patch }));
   const sortBy = (key) => set({ sort: key, order: f.sort === key && f.order === 'ASC' ? 'DESC' : 'ASC' });
   const names = new Map((data?.departments || []).map((d) => [d.id, d.name]));
-  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE)) : 1;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const searching = [...f.q.trim()].length >= 2;
-  const header = (key, label) =>
-    searching
-      ? html`<th scope="col">${label}</th>`
-      : html`<th scope="col" aria-sort=${f.sort === key ? (f.order === 'ASC' ? 'ascending' : 'descending') : 'none'}>
-          <button type="button" onClick=${() => sortBy(key)}>${label}${f.sort === key ? (f.order === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`;
+  const header = (key, label) => html`<th scope="col" aria-sort=${f.sort === key ? (f.order === 'ASC' ? 'ascending' : 'descending') : 'none'}>
+    <button type="button" onClick=${() => sortBy(key)}>${label}${f.sort === key ? (f.order === 'ASC' ? ' ▲' : ' ▼') : ''}</button></th>`;
   return html`<section aria-labelledby="people-title">
     <h1 id="people-title">People</h1>
     <form class="row panel" role="search" onSubmit=${(e) => e.preventDefault()}>
@@ -76,12 +51,12 @@ export function DirectoryPage() {
           <option value="all">Everyone</option><option value="employees">Employees</option><option value="extranet">Extranet</option><option value="bots">Bots</option>
         </select></div>
       <div class="field"><label for="active">Status</label>
-        <select id="active" value=${f.active} onChange=${(e) => set({ active: e.currentTarget.value })} disabled=${searching}>
+        <select id="active" value=${f.active} onChange=${(e) => set({ active: e.currentTarget.value })}>
           <option value="active">Active</option><option value="inactive">Deactivated</option><option value="all">All</option>
         </select></div>
     </form>
     <${ErrorText} error=${error} />
-    <p class="muted" role="status" aria-live="polite">${loading && !data ? 'Loading…' : data ? `${data.total} ${data.total === 1 ? 'person' : 'people'}${data.query ? ` match “${data.query}” (search covers active users)` : ''}` : ''}</p>
+    <p class="muted" role="status" aria-live="polite">${loading && !data ? 'Loading…' : data ? `${data.total} ${data.total === 1 ? 'person' : 'people'}${data.query ? ` match “${data.query}”` : ''}` : ''}</p>
     ${data && data.users.length === 0
       ? html`<p class="empty">${searching ? 'Nobody matches this search.' : 'Nobody here yet: import a directory on the State page, or add users over REST.'}</p>`
       : data && html`<table>

@@ -1,26 +1,67 @@
 // Org chart: the department tree in structure order, heads and member counts, expandable; a
 // department's page shows its head, members and sub-departments with the path to the root.
-import { useState } from '/_roster/console/vendor/hooks.js';
+import { useEffect, useRef, useState } from '/_roster/console/vendor/hooks.js';
 import { call } from './api.js';
 import { allDepartments, forgetDepartments, imUsers, isDepartmentChange, isDirectoryChange, treeOf } from './data.js';
 import { Avatar, ErrorText, fullName, html, useLive } from './ui.js';
 
 async function loadTree() {
+  // every department with its member count in one request: a company of 5,000 departments is one answer, not 200
+  forgetDepartments();
   const departments = await allDepartments();
-  const ids = departments.map((d) => d.id);
-  const counts = new Map();
-  for (let i = 0; i < ids.length; i += 50) {
-    const res = await call('im.department.employees.get', { ID: ids.slice(i, i + 50) });
-    for (const [id, members] of Object.entries(res.result || {})) counts.set(Number(id), members.length);
-  }
-  const heads = await imUsers([...new Set(departments.map((d) => d.head).filter(Boolean))]);
-  return { tree: treeOf(departments), counts, heads: new Map(heads.map((u) => [u.id, u])) };
+  return { tree: treeOf(departments), counts: new Map(departments.map((d) => [d.id, d.members])) };
 }
 
-function Node({ d, data, open, toggle }) {
+/** The departments on screen: the roots, and the children of every expanded one that is on screen. */
+function onScreen(tree, open) {
+  const out = [];
+  const walk = (list) => {
+    for (const d of list) {
+      out.push(d);
+      if (open.has(d.id)) walk(tree.children(d.id));
+    }
+  };
+  walk(tree.roots);
+  return out;
+}
+
+/**
+ * The user objects of the heads of the departments on screen, fetched as they come on screen
+ * (im.user.list.get, 50 at a time) and all again when the directory changed: the chart never
+ * loads more people than it shows.
+ */
+function useHeads(data, open) {
+  const [heads, setHeads] = useState(new Map());
+  const fetchedFor = useRef(null);
+  const shown = data ? [...new Set(onScreen(data.tree, open).map((d) => d.head).filter(Boolean))] : [];
+  const changed = fetchedFor.current !== data;
+  const wanted = changed ? shown : shown.filter((id) => !heads.has(id));
+  const key = `${wanted.join(',')}|${changed}`;
+  useEffect(() => {
+    if (!data) return undefined;
+    fetchedFor.current = data;
+    if (!wanted.length) return undefined;
+    let alive = true;
+    imUsers(wanted).then((users) => {
+      if (!alive) return;
+      setHeads((old) => {
+        const next = new Map(old);
+        for (const id of wanted) next.set(id, null);
+        for (const u of users) next.set(u.id, u);
+        return next;
+      });
+    }, () => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [data, key]);
+  return heads;
+}
+
+function Node({ d, data, heads, open, toggle }) {
   const kids = data.tree.children(d.id);
   const expanded = open.has(d.id);
-  const head = d.head ? data.heads.get(d.head) : undefined;
+  const head = d.head ? heads.get(d.head) : undefined;
   const count = data.counts.get(d.id) ?? 0;
   return html`<li>
     <div class="node">
@@ -29,9 +70,9 @@ function Node({ d, data, open, toggle }) {
         : html`<span class="spacer"></span>`}
       <a href=${`#/org/${d.id}`}>${d.name}</a>
       <span class="badge">${count} ${count === 1 ? 'member' : 'members'}</span>
-      ${head ? html`<span class="person muted"><${Avatar} user=${head} /> ${fullName(head)}</span>` : html`<span class="muted">no head</span>`}
+      ${head ? html`<span class="person muted"><${Avatar} user=${head} /> ${fullName(head)}</span>` : d.head ? null : html`<span class="muted">no head</span>`}
     </div>
-    ${kids.length && expanded ? html`<ul>${kids.map((k) => html`<${Node} key=${k.id} d=${k} data=${data} open=${open} toggle=${toggle} />`)}</ul>` : null}
+    ${kids.length && expanded ? html`<ul>${kids.map((k) => html`<${Node} key=${k.id} d=${k} data=${data} heads=${heads} open=${open} toggle=${toggle} />`)}</ul>` : null}
   </li>`;
 }
 
@@ -84,6 +125,7 @@ export function OrgPage({ id }) {
     if (isDepartmentChange(r)) forgetDepartments();
     return isDirectoryChange(r);
   });
+  const heads = useHeads(id ? null : data, open);
   if (id) return html`<${Department} id=${Number(id)} />`;
   const toggle = (d) => setOpen((old) => {
     const next = new Set(old);
@@ -97,6 +139,6 @@ export function OrgPage({ id }) {
     <${ErrorText} error=${error} />
     ${!data ? html`<p class="muted">Loading…</p>` : data.tree.roots.length === 0 ? html`<p class="empty">No departments yet.</p>` : html`
       <p class="row"><button type="button" onClick=${all}>Expand all</button><button type="button" onClick=${() => setOpen(new Set())}>Collapse all</button></p>
-      <div class="panel"><ul class="tree" aria-label="Departments">${data.tree.roots.map((d) => html`<${Node} key=${d.id} d=${d} data=${data} open=${open} toggle=${toggle} />`)}</ul></div>`}
+      <div class="panel"><ul class="tree" aria-label="Departments">${data.tree.roots.map((d) => html`<${Node} key=${d.id} d=${d} data=${data} heads=${heads} open=${open} toggle=${toggle} />`)}</ul></div>`}
   </section>`;
 }

@@ -1,6 +1,6 @@
 // Developer tools: the journal, faults and clock (the control plane's own routes, mounted under
 // the console's sign-in at /control/_roster/...), event bindings and deliveries, and state.
-import { useEffect, useRef, useState } from '/_roster/console/vendor/hooks.js';
+import { useEffect, useState } from '/_roster/console/vendor/hooks.js';
 import { api, API } from './api.js';
 import { ErrorText, html, useLive } from './ui.js';
 
@@ -10,47 +10,38 @@ export function JournalPage() {
   const [rows, setRows] = useState([]);
   const [filter, setFilter] = useState({ method: '', status: '' });
   const [error, setError] = useState(null);
+  const [state, setState] = useState('connecting');
   const [open, setOpen] = useState(null);
-  const last = useRef(0);
   useEffect(() => {
-    let alive = true;
-    let timer;
-    last.current = 0;
     setRows([]);
-    const q = () => {
-      const p = new URLSearchParams({ limit: '200' });
-      if (filter.method) p.set('method', filter.method);
-      if (filter.status) p.set('status', filter.status);
-      if (last.current) p.set('after', String(last.current));
-      return p;
+    const p = new URLSearchParams({ limit: '200' });
+    if (filter.method) p.set('method', filter.method);
+    if (filter.status) p.set('status', filter.status);
+    // the journal's own event stream: the newest 200 calls, then each call as it is journaled
+    // (a reconnecting EventSource resumes after the last one it got)
+    const source = new EventSource(`${API}${C}/requests/stream?${p}`);
+    source.onopen = () => {
+      setState('on');
+      setError(null);
     };
-    // the journal is not in the change feed: tail it by id, once a second
-    const poll = async () => {
-      try {
-        const { requests } = await api('GET', `${C}/requests?${q()}`);
-        if (!alive) return;
-        if (requests.length) {
-          last.current = Math.max(last.current, ...requests.map((r) => r.id));
-          setRows((old) => [...requests.slice().reverse(), ...old].slice(0, 500));
-        }
-        setError(null);
-      } catch (err) {
-        if (alive) setError(err);
-      }
-      if (alive) timer = setTimeout(poll, 1000);
+    source.onerror = () => {
+      setState('reconnecting');
+      // a refusal (a filter the server rejects, the journal off) closes it: say why
+      if (source.readyState === EventSource.CLOSED) api('GET', `${C}/requests?${p}`).catch(setError);
     };
-    poll();
-    return () => {
-      alive = false;
-      clearTimeout(timer);
+    source.onmessage = (event) => {
+      const entry = JSON.parse(event.data);
+      setRows((old) => [entry, ...old].slice(0, 500));
     };
+    source.addEventListener('clear', () => setRows([]));
+    return () => source.close();
   }, [filter.method, filter.status]);
   const clear = async () => {
     await api('DELETE', `${C}/requests`).catch(setError);
-    setRows([]);
   };
   return html`<section aria-labelledby="journal-title"><h1 id="journal-title">Request journal</h1>
-    <p class="muted">The last REST calls made to this server, newest first, updated live. Parameters are redacted as in <code>GET /_roster/requests</code>.</p>
+    <p class="muted">The last REST calls made to this server, newest first, streamed as they happen. Parameters are redacted as in <code>GET /_roster/requests</code>.${' '}
+      <span class=${`live ${state === 'on' ? 'on' : ''}`} role="status">${state === 'on' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}</span></p>
     <form class="row panel" onSubmit=${(e) => e.preventDefault()}>
       <div class="field"><label for="j-method">Method</label><input id="j-method" value=${filter.method} placeholder="im.user.get" onChange=${(e) => setFilter({ ...filter, method: e.currentTarget.value.trim() })} /></div>
       <div class="field"><label for="j-status">HTTP status</label><input id="j-status" type="number" min="0" max="599" value=${filter.status} onChange=${(e) => setFilter({ ...filter, status: e.currentTarget.value })} /></div>
@@ -62,7 +53,7 @@ export function JournalPage() {
       <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Credential</th><th scope="col">Status</th><th scope="col">ms</th><th scope="col"><span class="sr">Details</span></th></tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.id} data-journal-row=${r.method}>
         <td>${r.id}</td><td>${r.time.slice(11, 23)}</td><td class="mono">${r.method}</td>
-        <td class="mono">${r.credential ? `${r.credential.kind}:${r.credential.id ?? r.credential.client_id ?? ''}` : '—'}</td>
+        <td class="mono">${r.credential ? `${r.credential.kind}:${r.credential.webhook ?? r.credential.client_id ?? ''}` : '—'}</td>
         <td>${r.status}${r.error ? ` ${r.error}` : ''}${r.fault ? html` <span class="badge">fault ${r.fault.rule}</span>` : null}</td><td>${r.duration_ms}</td>
         <td><button type="button" aria-expanded=${String(open === r.id)} onClick=${() => setOpen(open === r.id ? null : r.id)}>Details<span class="sr"> of call ${r.id}</span></button></td>
       </tr>${open === r.id ? html`<tr><td colspan="7"><pre tabindex="0" aria-label=${`Call ${r.id}`}>${JSON.stringify(r, null, 2)}</pre></td></tr>` : null}`)}</tbody>

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENTS } from '../src/events/catalog.js';
 import { createRegistry } from '../src/methods/index.js';
-import type { MethodDefinition, MethodRegistry } from '../src/rest/registry.js';
+import { documentedParams, paramTypeText, type MethodDefinition, type MethodRegistry } from '../src/rest/registry.js';
 import { isScope } from '../src/rest/scopes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,6 +147,30 @@ export function compatibilityMarkdown(registry: MethodRegistry = createRegistry(
     for (const d of m.differences!) lines.push(`- ${d}`);
     lines.push('');
   }
+  lines.push(
+    '## Parameters',
+    '',
+    'What each method reads (names of `im.*` methods in any letter case; others as written; other spellings',
+    'in parentheses). Lists take an array, a bracket array (`ID[]=4&ID[]=5`) or what the description says; objects',
+    'take JSON or brackets (`FILTER[>ID]=10`). A test calls every method and fails when a handler reads a',
+    'parameter that is not listed here, or never reads one that is.',
+    '',
+    ...methods.flatMap((m) => {
+      const params = documentedParams(m);
+      if (!params.length) return [];
+      return [
+        `### \`${m.name}\``,
+        '',
+        table(
+          ['parameter', 'type', 'required', 'meaning'],
+          params.map((p) => [`\`${p.name}\`${p.aliases?.length ? ` (${p.aliases.map((a) => `\`${a}\``).join(', ')})` : ''}`, paramTypeText(p), p.required ? 'yes' : '', p.description]),
+        ),
+        '',
+      ];
+    }),
+    `Without parameters: ${methods.filter((m) => documentedParams(m).length === 0).map((m) => `\`${m.name}\``).join(', ')}.`,
+    '',
+  );
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

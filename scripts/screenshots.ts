@@ -32,6 +32,8 @@ const PAGES: [string, string, string, ((page: Page) => Promise<void>)?][] = [
   }],
   ['org-chart', 'org', 'Org chart', async (page) => {
     await page.getByRole('button', { name: 'Expand all' }).click();
+    // the heads of the departments on screen arrive after the tree
+    await page.locator('.node').filter({ hasText: 'Sales Europe' }).locator('.person').waitFor();
   }],
   ['department', 'org/3', 'Sales'],
   ['user-card', 'user/4', 'Sofia Rossi'],
@@ -45,6 +47,7 @@ const PAGES: [string, string, string, ((page: Page) => Promise<void>)?][] = [
   ['state', 'state', 'State'],
   ['explorer', 'explorer', 'API explorer', async (page) => {
     await page.getByRole('button', { name: 'Create one for me' }).click();
+    await page.getByLabel('AVATAR_HR').selectOption('Y');
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     await page.locator('pre[data-answer]').waitFor();
   }],

@@ -21,21 +21,12 @@ import { lastChangeSeq, prunedThrough, readChanges, type ChangeRecord } from '..
 import type { Db } from '../store/index.js';
 import { queryValue, requireAdminToken, send } from './admin.js';
 import type { RouteInstaller } from './server.js';
+import { openEventStream, streamLimits } from './sse.js';
 
 export const CHANGES_PAGE_DEFAULT = 100;
 export const CHANGES_PAGE_MAX = 1000;
 
-/** Per-client stream limits (tests shorten them). */
-export const streamLimits = {
-  /** a comment this often keeps proxies from closing an idle stream */
-  heartbeatMs: 15_000,
-  /** live changes waiting for a client beyond this: it is served from the table instead */
-  maxBufferedBytes: 1024 * 1024,
-  /** a client that reads nothing for this long is dropped */
-  stallMs: 30_000,
-  /** records read from the table at once */
-  page: 500,
-};
+export { streamLimits };
 
 export const changesRoutes: RouteInstaller = async (root: FastifyInstance, app: App) => {
   const token = app.config.adminToken;
@@ -93,17 +84,8 @@ export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<Serve
   if (typeof resume === 'string') return badArgument(reply, resume);
   if (typeof since === 'string') return badArgument(reply, since);
 
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-content-type-options': 'nosniff',
-  });
-  raw.write('retry: 1000\n\n');
-  streams.add(raw);
+  const stream = openEventStream(reply, streams);
+  const raw = stream.raw;
 
   // `pos`: the last sequence number this client has been sent. While `live`, records come from
   // the feed as they are committed; otherwise (the backlog, or a client that fell behind by more
@@ -112,35 +94,14 @@ export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<Serve
   let pos = resume ?? since ?? feed.last;
   let live = false;
   let pumping = false;
-  let closed = false;
-  let full = false;
-  const write = (text: string) => {
-    if (closed) return;
-    full = !raw.write(text) || full;
-  };
   const sendRecord = (record: ChangeRecord) => {
     pos = record.seq;
-    write(`id: ${record.seq}\ndata: ${JSON.stringify(record)}\n\n`);
+    stream.write(`id: ${record.seq}\ndata: ${JSON.stringify(record)}\n\n`);
   };
   const sendReset = (to: number, through: number) => {
     pos = Math.max(pos, to);
-    write(`event: reset\nid: ${pos}\ndata: ${JSON.stringify({ last: pos, pruned_through: through })}\n\n`);
+    stream.write(`event: reset\nid: ${pos}\ndata: ${JSON.stringify({ last: pos, pruned_through: through })}\n\n`);
   };
-  /** resolves true once the client read what was buffered, false when it did not for `stallMs` or left */
-  const drained = () =>
-    new Promise<boolean>((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        raw.off('drain', onDrain);
-        raw.off('close', onClose);
-        resolve(ok);
-      };
-      const onDrain = () => done(true);
-      const onClose = () => done(false);
-      const timer = setTimeout(() => done(false), streamLimits.stallMs);
-      raw.on('drain', onDrain);
-      raw.on('close', onClose);
-    });
 
   const pump = async () => {
     if (pumping) return;
@@ -148,13 +109,13 @@ export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<Serve
     live = false;
     try {
       for (;;) {
-        if (closed) return;
-        if (full) {
-          if (!(await drained())) {
+        if (stream.closed) return;
+        if (stream.full) {
+          if (!(await stream.drained())) {
             raw.destroy(); // stalled: it reconnects with its Last-Event-ID and resumes
             return;
           }
-          full = false;
+          stream.full = false;
           continue;
         }
         const target = feed.last;
@@ -192,15 +153,6 @@ export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<Serve
       if (live) sendReset(reset.to, reset.prunedThrough);
     },
   );
-  const heartbeat = setInterval(() => {
-    if (!full) write(': ping\n\n');
-  }, streamLimits.heartbeatMs);
-  heartbeat.unref();
-  raw.on('close', () => {
-    closed = true;
-    unsubscribe();
-    clearInterval(heartbeat);
-    streams.delete(raw);
-  });
+  stream.onClose(unsubscribe);
   await pump();
 }

@@ -1,7 +1,8 @@
 /**
  * The control plane's HTTP endpoints (docs/CONTROL.md):
  *
- * - `/_roster/requests` (GET list, DELETE clear), `/_roster/requests/count`: the request journal;
+ * - `/_roster/requests` (GET list, DELETE clear), `/_roster/requests/count`, `/_roster/requests/stream`
+ *   (Server-Sent Events): the request journal;
  * - `/_roster/faults` (POST add, GET list, DELETE all), `/_roster/faults/<id>` (DELETE);
  * - `/_roster/clock` (GET, POST `{set, advance, freeze, reset}`);
  *
@@ -10,13 +11,15 @@
  * Every body and query is checked first: 400 listing every problem, and nothing changed.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { clock } from '../clock.js';
 import type { App } from '../rest/context.js';
 import { parseFaultRules, zodProblems, type FaultProblem } from '../rest/faults.js';
-import type { JournalFilter } from '../rest/journal.js';
+import { matches, type Journal, type JournalEntry, type JournalFilter } from '../rest/journal.js';
 import { installAdmin, send } from './admin.js';
+import { openEventStream, streamLimits } from './sse.js';
 import type { RouteInstaller } from './server.js';
 
 /** How long /readyz waits for one check before calling it failed. */
@@ -97,6 +100,18 @@ export function controlPlugin(server: FastifyInstance, app: App): void {
     if (!app.journal) return journalOff(reply);
     return send(reply, 200, { count: app.journal.count(filter) });
   });
+  const streams = new Set<ServerResponse>();
+  // open streams would keep the server from closing
+  server.addHook('preClose', async () => {
+    for (const raw of streams) raw.end();
+  });
+  server.get('/_roster/requests/stream', async (request, reply) => {
+    const filter = filterOf(request, reply);
+    if (!filter) return reply;
+    if (!app.journal) return journalOff(reply);
+    streamJournal(app.journal, filter, request, reply, streams);
+    return reply;
+  });
   server.delete('/_roster/requests', async (_request, reply) => {
     if (!app.journal) return journalOff(reply);
     app.journal.clear();
@@ -140,6 +155,72 @@ export function controlPlugin(server: FastifyInstance, app: App): void {
     if (b.freeze === false) clock.freeze(false);
     return send(reply, 200, clockState());
   });
+}
+
+/** Entries a stream sends from the ring at once: on opening, when resuming, when catching up. */
+export const JOURNAL_STREAM_BACKLOG = 1000;
+
+/**
+ * The journal as Server-Sent Events (docs/CONTROL.md): each call as it is journaled, `id:` its
+ * journal id and `data:` the entry as GET /_roster/requests lists it, filtered like that list.
+ * It starts with the newest `limit` matching entries (none without), oldest first; resuming
+ * (`after`, or the Last-Event-ID an EventSource sends, which wins) it starts with the entries
+ * after that id still in the ring. `event: clear` says the journal was cleared. The ring is the
+ * queue: a client more than a buffer behind is served from it at its own pace (what the ring
+ * dropped meanwhile is skipped), and one that reads nothing for a while is dropped.
+ */
+function streamJournal(journal: Journal, filter: JournalFilter, request: FastifyRequest, reply: FastifyReply, streams: Set<ServerResponse>): void {
+  const header = request.headers['last-event-id'];
+  const resume = typeof header === 'string' && /^\s*\d{1,15}\s*$/.test(header) ? Number(header) : filter.after;
+  const { limit, after: _after, ...match } = filter;
+  const stream = openEventStream(reply, streams);
+  /** the newest id this client has been sent, or passed over */
+  let pos = resume ?? journal.last;
+  let behind = false;
+  const sendEntries = (entries: JournalEntry[]) => {
+    for (const entry of entries) {
+      pos = Math.max(pos, entry.id);
+      stream.write(`id: ${entry.id}\ndata: ${JSON.stringify(entry)}\n\n`);
+    }
+  };
+  /** the matching entries after `pos` still in the ring, oldest first */
+  const fromRing = (max: number) => journal.list({ ...match, after: pos, limit: max }).reverse();
+  const catchUp = async () => {
+    behind = true;
+    while (!stream.closed) {
+      if (stream.full) {
+        if (!(await stream.drained())) {
+          stream.raw.destroy(); // stalled: it reconnects with its Last-Event-ID and resumes
+          return;
+        }
+        stream.full = false;
+      }
+      const entries = fromRing(JOURNAL_STREAM_BACKLOG);
+      // no await between reading the ring and going live: no entry can be added in between
+      if (entries.length === 0) {
+        pos = Math.max(pos, journal.last);
+        behind = false;
+        return;
+      }
+      sendEntries(entries);
+    }
+  };
+  const unsubscribe = journal.subscribe({
+    added(entry) {
+      if (behind || entry.id <= pos) return;
+      pos = entry.id;
+      if (!matches(entry, match)) return;
+      sendEntries([entry]);
+      if (stream.raw.writableLength > streamLimits.maxBufferedBytes) void catchUp();
+    },
+    cleared() {
+      stream.write('event: clear\ndata: {}\n\n');
+    },
+  });
+  stream.onClose(unsubscribe);
+  // opening: the newest `limit` entries (all at or before `pos`), or resuming: those after `pos`
+  sendEntries(resume === undefined ? journal.list({ ...match, limit: Math.min(limit ?? 0, JOURNAL_STREAM_BACKLOG) }).reverse() : fromRing(JOURNAL_STREAM_BACKLOG));
+  if (stream.full) void catchUp();
 }
 
 export const controlRoutes: RouteInstaller = (root, app) => installAdmin(root, app, (server) => controlPlugin(server, app));

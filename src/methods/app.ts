@@ -91,6 +91,7 @@ export const appMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'The calling application (ID, CODE = client_id, STATUS, SCOPE, licence); for a webhook its scopes and the licence',
+    params: [],
     handler: appInfo,
   },
   {
@@ -98,6 +99,7 @@ export const appMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'Whether the caller is an administrator',
+    params: [],
     handler: (ctx: CallContext) => ({ result: ctx.caller.viewer.admin }),
   },
   {
@@ -105,6 +107,15 @@ export const appMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'Whether the caller holds one of the ACCESS codes (U1, G2, AU, D5, DR5, IU7, SG3_K, ...); always true for administrators',
+    params: [
+      {
+        name: 'ACCESS',
+        aliases: ['access'],
+        type: 'string[]',
+        description: 'Access codes, one or a list: U<id> the user, G2/AU everyone, D<id> a department, DR<id> it or one below, IU<id> that employee or their head, SG<id>_A|E|K a group\'s owner, moderators or members',
+        example: ['U1', 'D1'],
+      },
+    ],
     handler: userAccess,
   },
 ];

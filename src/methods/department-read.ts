@@ -55,6 +55,24 @@ export const departmentReadMethods: MethodDefinition[] = [
       '`start`/`START` = N returns rows N..N+49 for any N; a negative value is the uncounted fast mode. Default order: ID ascending.',
       'An extranet caller gets an empty list (total 0), the empty structure upstream shows them, so that UF_HEAD reveals no hidden user.',
     ],
+    params: [
+      {
+        name: 'filter',
+        aliases: ['FILTER'],
+        type: 'object',
+        description: 'Conditions on ID, NAME, SORT, PARENT, UF_HEAD with user.get\'s operators (`>ID`, `@PARENT`, `%NAME`); the same keys may also be given flat, beside the other parameters',
+        example: { PARENT: 1 },
+      },
+      { name: 'sort', type: 'string', description: 'Field to sort by: ID, NAME, SORT, PARENT or UF_HEAD', example: 'NAME' },
+      {
+        name: 'SORT',
+        type: 'string',
+        description: 'A field name: the sort field (the PHP SDK\'s and b24pysdk\'s spelling of `sort`); a number: the SORT filter',
+        example: 'SORT',
+      },
+      { name: 'order', aliases: ['ORDER'], type: 'string', description: 'ASC or DESC for `sort`, or an object {FIELD: ASC|DESC} of up to 5 fields', example: 'ASC' },
+      { name: 'START', type: 'int', description: 'department.get\'s spelling of `start`, used when `start` is absent', example: 0 },
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       const dialect = ctx.app.store.dialect;
       const fields = departmentFields(dialect);
@@ -91,6 +109,7 @@ export const departmentReadMethods: MethodDefinition[] = [
       'Errors are ERROR_ARGUMENT naming ID ("Department not found", root, sub-departments); upstream answers ERROR_CORE.',
       'A department with sub-departments is refused instead of taking them along.',
     ],
+    params: [{ name: 'ID', type: 'int', required: true, description: 'The department to delete: not the root, without sub-departments', example: 12 }],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const id = readId(p, 'ID', 'a department');
@@ -103,6 +122,7 @@ export const departmentReadMethods: MethodDefinition[] = [
     scope: 'department',
     list: 'none',
     summary: 'Names and labels of the five department fields',
+    params: [],
     handler: () => ({ result: { ...DEPARTMENT_FIELD_LABELS } }),
   },
 ];

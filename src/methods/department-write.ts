@@ -4,7 +4,7 @@ import { text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { hasValue, intval, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { requireAdmin } from './access.js';
 import { commandEnv } from './command-env.js';
 
@@ -33,6 +33,9 @@ function readName(p: Params, required: boolean): string | undefined {
   return name;
 }
 
+const SORT: ParamSpec = { name: 'SORT', type: 'int', description: 'Position among its siblings (smaller first); 500 by default', example: 500 };
+const UF_HEAD: ParamSpec = { name: 'UF_HEAD', type: 'int', description: 'The head\'s user id (an active intranet user, who becomes a member); 0 or empty for none', example: 1 };
+
 export const departmentWriteMethods: MethodDefinition[] = [
   {
     name: 'department.add',
@@ -41,6 +44,12 @@ export const departmentWriteMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Adds a department under PARENT, with NAME, SORT and UF_HEAD; returns the new id',
     differences: ['UF_HEAD must be an active intranet user; they become a member of the department.'],
+    params: [
+      { name: 'NAME', type: 'string', required: true, description: 'The name, at most 255 characters', example: 'Research' },
+      { name: 'PARENT', type: 'int', required: true, description: 'The parent department (there is one top-level department)', example: 1 },
+      SORT,
+      UF_HEAD,
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const name = readName(p, true)!;
@@ -58,6 +67,13 @@ export const departmentWriteMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'Changes a department\'s NAME, PARENT, SORT or UF_HEAD',
+    params: [
+      { name: 'ID', type: 'int', required: true, description: 'The department to change', example: 2 },
+      { name: 'NAME', type: 'string', description: 'The new name (not empty), at most 255 characters', example: 'Research' },
+      { name: 'PARENT', type: 'int', description: 'The new parent (no cycles; the root stays the root)', example: 1 },
+      SORT,
+      UF_HEAD,
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'change the company structure');
       const id = intval(p.ID);

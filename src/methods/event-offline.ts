@@ -8,7 +8,7 @@ import { formatAtom } from '../directory/dates.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import { intval, readString, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import {
   clearOffline,
   listOffline,
@@ -173,6 +173,22 @@ async function offlineError(ctx: CallContext, p: Params) {
   return { result: true };
 }
 
+const filterParam = (fields: string[]): ParamSpec => ({
+  name: 'FILTER',
+  type: 'object',
+  description: `Conditions on ${fields.join(', ')}, with =, !=, <, <=, >, >= before the name (FILTER[>ID]=10); at most ${MAX_CONDITIONS}`,
+  example: { '>ID': 0 },
+});
+const orderParam = (fields: string[], fallback: string): ParamSpec => ({
+  name: 'ORDER',
+  type: 'object',
+  description: `{FIELD: ASC|DESC} over ${fields.join(', ')}; ${fallback} by default`,
+  example: { ID: 'ASC' },
+});
+const AUTH_CONNECTOR: ParamSpec = { name: 'AUTH_CONNECTOR', type: 'string', description: 'The queue of bindings made with this AUTH_CONNECTOR (default: those without)', example: '' };
+const PROCESS_ID: ParamSpec = { name: 'PROCESS_ID', type: 'string', required: true, description: 'The process_id event.offline.get (CLEAR=0) reserved the records under', example: 'process-1' };
+const MESSAGE_ID: ParamSpec = { name: 'MESSAGE_ID', type: 'string[]', description: `MESSAGE_IDs of records, at most ${OFFLINE_BATCH}`, example: ['m1'] };
+
 const RULES = 'Applications only, administrators only (ACCESS_DENIED otherwise), as upstream; the queue is the calling application\'s.';
 
 export const eventOfflineMethods: MethodDefinition[] = [
@@ -183,6 +199,15 @@ export const eventOfflineMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'The first offline events of the application\'s queue (FILTER, ORDER, LIMIT up to 50), deleted (CLEAR=1) or reserved under a process_id (CLEAR=0)',
     differences: [RULES],
+    params: [
+      filterParam(GET_FIELDS),
+      orderParam(GET_FIELDS, 'TIMESTAMP_X ascending'),
+      { name: 'LIMIT', type: 'int', description: `Records to take, 1 to ${OFFLINE_BATCH} (default ${OFFLINE_BATCH})`, example: 10 },
+      { name: 'CLEAR', type: 'bool', description: '1 (default): delete the records taken; 0: reserve them under a process_id for event.offline.clear or .error', example: 0 },
+      { name: 'ERROR', type: 'bool', description: '1: read the records marked as failed too', example: 0 },
+      { ...PROCESS_ID, required: false, description: 'Reserve under this process_id (CLEAR=0), or read again what it reserved; default: a new one' },
+      AUTH_CONNECTOR,
+    ],
     handler: offlineGet,
   },
   {
@@ -192,6 +217,7 @@ export const eventOfflineMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'The application\'s offline queue as it is (FILTER, ORDER, pages of 50 by start), with PROCESS_ID and ERROR',
     differences: [RULES],
+    params: [filterParam(LIST_FIELDS), orderParam(LIST_FIELDS, 'ID ascending'), AUTH_CONNECTOR],
     handler: offlineList,
   },
   {
@@ -201,6 +227,11 @@ export const eventOfflineMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Deletes the records reserved under PROCESS_ID (all, or those of ID or MESSAGE_ID, at most 50)',
     differences: [RULES],
+    params: [
+      PROCESS_ID,
+      { name: 'ID', type: 'string[]', description: `Only these record ids, at most ${OFFLINE_BATCH} (wins over MESSAGE_ID)`, example: ['1'] },
+      { ...MESSAGE_ID, description: `Only the records of these MESSAGE_IDs, at most ${OFFLINE_BATCH}` },
+    ],
     handler: offlineClear,
   },
   {
@@ -210,6 +241,7 @@ export const eventOfflineMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Marks records of PROCESS_ID (MESSAGE_ID, at most 50) as failed: they leave the process and are read again with ERROR=1',
     differences: [RULES],
+    params: [PROCESS_ID, { ...MESSAGE_ID, required: true, description: `The records to mark, by MESSAGE_ID, at most ${OFFLINE_BATCH}` }],
     handler: offlineError,
   },
 ];

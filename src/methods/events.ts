@@ -11,7 +11,7 @@ import { handlerUrlProblem, MAX_HANDLER_LENGTH } from '../events/handler-url.js'
 import type { CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import { intval, readString, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { isScope } from '../rest/scopes.js';
 import { countBindings, deleteBindings, ensureEventApp, findBindings, insertBinding } from '../store/events.js';
 import { writeTransaction } from '../store/write.js';
@@ -169,6 +169,11 @@ async function test(ctx: CallContext, p: Params) {
   return { result: 1 };
 }
 
+const EVENT: ParamSpec = { name: 'EVENT', type: 'string', required: true, description: 'The event\'s name, in any letter case (the `events` method lists them)', example: 'ONUSERADD' };
+const EVENT_TYPE: ParamSpec = { name: 'EVENT_TYPE', type: 'enum', values: ['online', 'offline'], description: 'online (a handler URL, the default) or offline (the application\'s queue; administrators only)', example: 'online' };
+const HANDLER: ParamSpec = { name: 'HANDLER', type: 'string', description: 'The handler URL (http(s)); required unless EVENT_TYPE is offline', example: 'https://example.com/roster-events' };
+const AUTH_TYPE: ParamSpec = { name: 'AUTH_TYPE', type: 'int', description: 'The user whose tokens come with the event (0: whoever acted); another user than oneself only for administrators', example: 0 };
+
 const APP_ONLY = 'Applications only (OAuth): a webhook gets ACCESS_DENIED "Application context required", as upstream.';
 
 export const eventMethods: MethodDefinition[] = [
@@ -183,6 +188,14 @@ export const eventMethods: MethodDefinition[] = [
       'Handler URLs may be on any host, localhost included, unless the server restricts them with --event-hosts; at most 2,048 characters, http(s) only, no credentials.',
       'AUTH_CONNECTOR is stored and separates offline queues, but calls are not yet tagged with it: an application\'s own changes still reach its queue.',
     ],
+    params: [
+      EVENT,
+      EVENT_TYPE,
+      HANDLER,
+      AUTH_TYPE,
+      { name: 'AUTH_CONNECTOR', type: 'string', description: 'A connector name that keeps this binding\'s offline queue apart', example: '' },
+      { name: 'OPTIONS', type: 'object', description: '{minTimeout: seconds}: how often ONOFFLINEEVENT may be sent at most', example: { minTimeout: 60 } },
+    ],
     handler: bind,
   },
   {
@@ -192,6 +205,7 @@ export const eventMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Removes the calling application\'s bindings of EVENT to HANDLER (all auth types, or AUTH_TYPE); returns the count',
     differences: [APP_ONLY],
+    params: [EVENT, EVENT_TYPE, HANDLER, { ...AUTH_TYPE, description: 'Only the bindings of this AUTH_TYPE (default: all)' }],
     handler: unbind,
   },
   {
@@ -200,6 +214,7 @@ export const eventMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'The calling application\'s bindings (event, handler, auth_type, offline); a non-administrator sees only their own',
     differences: [APP_ONLY],
+    params: [],
     handler: get,
   },
   {
@@ -209,6 +224,10 @@ export const eventMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Names of the events Roster can send for the caller\'s scopes (SCOPE=x those of one scope, FULL=true all), Roster\'s ONROSTER* extensions included',
     differences: [APP_ONLY, 'The ONROSTER* events are Roster extensions (docs/EVENTS.md).'],
+    params: [
+      { name: 'SCOPE', type: 'string', description: 'Only the events of this scope (`basic`: those that need none)', example: 'user' },
+      { name: 'FULL', type: 'bool', description: 'Every event, not only those the caller\'s scopes allow', example: true },
+    ],
     handler: events,
   },
   {
@@ -217,6 +236,8 @@ export const eventMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'Sends ONAPPTEST with the call\'s parameters as data[QUERY] to the calling application\'s ONAPPTEST handlers; returns 1',
     differences: [APP_ONLY],
+    // whatever is sent travels as data[QUERY]: no parameter of its own
+    params: [],
     handler: test,
   },
 ];

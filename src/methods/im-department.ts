@@ -4,7 +4,7 @@ import { DepartmentTree } from '../directory/tree.js';
 import type { ImUser } from '../directory/user-object.js';
 import { memoryReads, type CallContext } from '../rest/context.js';
 import { isYes, readIdList, readOffsetLimit, type Params } from '../rest/params.js';
-import type { MethodDefinition, MethodResult } from '../rest/registry.js';
+import { OFFSET_LIMIT, type MethodDefinition, type MethodResult, type ParamSpec } from '../rest/registry.js';
 import { RawJson, WireMap } from '../rest/wire-map.js';
 import { activeMembers, allDepartments, someActiveMemberIds, type DepartmentRow } from '../store/departments.js';
 import { requireIntranet } from './access.js';
@@ -59,6 +59,18 @@ async function existing(ctx: CallContext, ids: readonly number[]): Promise<Depar
  */
 const DEPARTMENTS_PER_READ = 50;
 
+/** USER_DATA of the methods that can answer user objects instead of ids. */
+export const USER_DATA: ParamSpec = { name: 'USER_DATA', type: 'Y/N', description: 'Y: user objects (as im.user.get gives them) instead of ids', example: 'Y' };
+
+/** ID of the methods that take a list of departments. */
+const DEPARTMENT_IDS: ParamSpec = {
+  name: 'ID',
+  type: 'int[]',
+  required: true,
+  description: 'Department ids: a list, a bracket array or a string holding one ("[1,2]"); ids that do not exist are left out',
+  example: [1, 2],
+};
+
 const ACCESS = 'Extranet users and bots get ACCESS_ERROR (403) before any parameter is read.';
 
 const colleagues: MethodDefinition = {
@@ -68,6 +80,7 @@ const colleagues: MethodDefinition = {
   upperParams: true,
   summary: 'The current user\'s colleagues: heads and members of their departments, all heads for managers',
   differences: ['`LIMIT` below 1 means the default 10; upstream returns an empty page with the same `next`, which loops clients.'],
+  params: [...OFFSET_LIMIT, USER_DATA],
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     requireIntranet(ctx);
     const { offset, limit } = readOffsetLimit(p, ctx.start);
@@ -97,6 +110,7 @@ export const imDepartmentMethods: MethodDefinition[] = [
       '`manager_user_data` of a department without a head is `null`; upstream puts the caller\'s own user object there.',
       'More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.',
     ],
+    params: [{ ...DEPARTMENT_IDS, description: `${DEPARTMENT_IDS.description}; none left: INVALID_FORMAT` }, { ...USER_DATA, description: 'Y adds `manager_user_data`, the head\'s user object' }],
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const ids = new Set(readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'INVALID_FORMAT' }));
@@ -113,6 +127,7 @@ export const imDepartmentMethods: MethodDefinition[] = [
     upperParams: true,
     summary: `Heads of the departments, keyed by department id in request order: [id], or [user object] with USER_DATA=Y; departments without a head are left out. ${ACCESS}`,
     differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
+    params: [{ ...DEPARTMENT_IDS, description: `${DEPARTMENT_IDS.description}; none given: ID_EMPTY` }, USER_DATA],
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const found = await existing(ctx, departmentIds(ctx, p));
@@ -129,6 +144,7 @@ export const imDepartmentMethods: MethodDefinition[] = [
     upperParams: true,
     summary: `Active members of each department (not of its sub-departments) by user id, keyed by department id in request order: ids, or user objects with USER_DATA=Y. ${ACCESS}`,
     differences: ['More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.'],
+    params: [{ ...DEPARTMENT_IDS, description: `${DEPARTMENT_IDS.description}; none given: ID_EMPTY` }, USER_DATA],
     handler: async (ctx: CallContext, p: Params) => {
       requireIntranet(ctx);
       const found = await existing(ctx, departmentIds(ctx, p));

@@ -3,13 +3,13 @@ import { DepartmentTree } from '../directory/tree.js';
 import { memoryReads, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, isYes, readOffsetLimit, readString, type Params } from '../rest/params.js';
-import type { MethodDefinition, MethodResult } from '../rest/registry.js';
+import { OFFSET_LIMIT, type MethodDefinition, type MethodResult } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
 import { allDepartments } from '../store/departments.js';
 import { searchUsers } from '../store/search.js';
 import { seesStructure } from '../store/visibility.js';
-import { imDepartments, pageOf } from './im-department.js';
-import { imUsersById } from './im-user.js';
+import { imDepartments, pageOf, USER_DATA } from './im-department.js';
+import { AVATAR_HR, imUsersById } from './im-user.js';
 
 /** Longest FIND accepted: a search phrase, not a document. */
 export const FIND_MAX = 255;
@@ -41,6 +41,17 @@ const userSearch: MethodDefinition = {
     'Matching ignores case for every alphabet and takes `%`, `_` and `\\` literally; a word matches at the start of a field or after a space or punctuation; a word of digits matches the user with exactly that id.',
     'FIND shorter than 2 characters after trimming is FIND_SHORT (the documented minimum); upstream\'s full-text index wants 3 per word. FIND as a list, or longer than 255 characters, is ERROR_ARGUMENT; upstream fails with a 500.',
     '`LIMIT` below 1 means the default 10 (upstream: 50). Rows are ordered by id explicitly. BUSINESS is accepted and ignored: there are no licence limits.',
+  ],
+  params: [
+    {
+      name: 'FIND',
+      type: 'string',
+      required: true,
+      description: 'Words to find (at least 2 characters): each must start a word of a name, last or second name, position or department name, or be the user\'s id',
+      example: 'Oli',
+    },
+    ...OFFSET_LIMIT,
+    AVATAR_HR,
   ],
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     const words = searchWords(readFind(p));
@@ -78,6 +89,17 @@ const departmentSearch: MethodDefinition = {
     '`LIMIT` below 1 means the default 10; upstream returns an empty page.',
     '`manager_user_data` of a department without a head is `null`; upstream puts the caller\'s own user object there.',
     'FIND as a list, or longer than 255 characters, is ERROR_ARGUMENT; upstream fails with a 500.',
+  ],
+  params: [
+    {
+      name: 'FIND',
+      type: 'string',
+      required: true,
+      description: 'Text the department\'s full name starts with, or holds after a space, ignoring case; 0 or 1 characters: every department',
+      example: 'Sales',
+    },
+    ...OFFSET_LIMIT,
+    { ...USER_DATA, description: 'Y adds `manager_user_data`, the head\'s user object' },
   ],
   handler: async (ctx: CallContext, p: Params): Promise<MethodResult> => {
     const find = readFind(p);

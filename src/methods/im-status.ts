@@ -36,6 +36,7 @@ export const imStatusMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'The status the current user selected: online, dnd, away or break',
     differences: ['Never `false`: every user has a status, `online` until they select another.'],
+    params: [],
     handler: async (ctx: CallContext) => ({ result: (await statusOf(ctx.app.store.db, ctx.caller.user.id)) ?? 'online' }),
   },
   {
@@ -48,6 +49,7 @@ export const imStatusMethods: MethodDefinition[] = [
       'STATUS is read case-insensitively (`DND` works); upstream accepts only lower case.',
       'A list or object as STATUS is STATUS_ERROR; upstream fails with a PHP TypeError (500).',
     ],
+    params: [{ name: 'STATUS', type: 'enum', values: [...STATUSES], required: true, description: 'The status to select, in any letter case; anything else is STATUS_ERROR', example: 'dnd' }],
     handler: async (ctx: CallContext, p: Params) => {
       const status = readStatus(p);
       await runCommand(commandEnv(ctx), (tx) => setStatus(tx, ctx.caller.user.id, status));
@@ -61,6 +63,7 @@ export const imStatusMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Marks the current user idle since AGO minutes ago (default 10, at least 1)',
     differences: ['AGO is capped at the minutes since 1970-01-01, so the idle date is always a real date.'],
+    params: [{ name: 'AGO', type: 'int', description: 'Minutes the user has been idle: 10 by default, at least 1', example: 10 }],
     handler: async (ctx: CallContext, p: Params) => {
       const since = idleSince(p, clock.unix());
       await runCommand(commandEnv(ctx), (tx) => setIdleSince(tx, ctx.caller.user.id, since));
@@ -73,6 +76,7 @@ export const imStatusMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'Ends the current user\'s idleness',
+    params: [],
     handler: async (ctx: CallContext) => {
       await runCommand(commandEnv(ctx), (tx) => setIdleSince(tx, ctx.caller.user.id, null));
       return { result: true };

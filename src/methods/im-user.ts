@@ -3,7 +3,7 @@ import { userForm } from '../read/model.js';
 import { memoryReads, presentOptions, today, type CallContext } from '../rest/context.js';
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { RawJson, WireMap } from '../rest/wire-map.js';
 import { loadUsers } from '../store/users.js';
 
@@ -54,6 +54,9 @@ function readUserId(ctx: CallContext, p: Params): number {
   return id;
 }
 
+/** AVATAR_HR of the methods that answer user objects. */
+export const AVATAR_HR: ParamSpec = { name: 'AVATAR_HR', type: 'Y/N', description: 'Y adds `avatar_hr`, the high-resolution photo URL, to each user object', example: 'Y' };
+
 /** The messenger's API revisions, as upstream's \Bitrix\Im\Revision reports them today. */
 export const REVISION = { rest: 33, web: 130, mobile: 23, desktop: 6, im_revision_mobile: 23 } as const;
 
@@ -69,6 +72,10 @@ export const imUserMethods: MethodDefinition[] = [
       'ID given as a list (`ID[]=5`, `[5]`) is ID_EMPTY with a description that says so; upstream reads any array as user 1.',
       '`avatar_hr` only with `AVATAR_HR=Y` (seed documents); `status` and `idle` are the user\'s real ones.',
     ],
+    params: [
+      { name: 'ID', type: 'int', description: 'The user\'s id; without it the calling user. A list is ID_EMPTY.', example: 1 },
+      AVATAR_HR,
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       const id = readUserId(ctx, p);
       const [user] = await imUsersById(ctx, [id], isYes(p.AVATAR_HR));
@@ -82,6 +89,7 @@ export const imUserMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'The messenger API revisions: rest, web, mobile, desktop and im_revision_mobile',
+    params: [],
     handler: () => ({ result: { ...REVISION } }),
   },
   {
@@ -95,6 +103,16 @@ export const imUserMethods: MethodDefinition[] = [
       '`avatar_hr` only with `AVATAR_HR=Y` (seed documents).',
       'Ids an extranet caller may not see are `null`, like unknown ids, and the caller\'s own id is returned; upstream omits both.',
       'More than the configured maximum of ids (default 1000) is INVALID_FORMAT with a description that says so.',
+    ],
+    params: [
+      {
+        name: 'ID',
+        type: 'int[]',
+        description: 'User ids: a list, a bracket array or a string holding one ("[4,5]"); duplicates and non-positive ids dropped. Without it the calling user; present but yielding no id: INVALID_FORMAT.',
+        example: [1, 2],
+      },
+      AVATAR_HR,
+      { name: 'RESULT_TYPE', type: 'enum', values: ['array'], description: '`array`: a list in request order instead of an object keyed by id', example: 'array' },
     ],
     handler: async (ctx: CallContext, p: Params) => {
       const ids = hasValue(p, 'ID')

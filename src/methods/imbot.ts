@@ -6,7 +6,7 @@ import { flag, text } from './user-fields.js';
 import type { CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import { upperKeys, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { WireMap } from '../rest/wire-map.js';
 import { registerBot, unregisterBot } from '../directory/commands/bots.js';
 import { ruleMessage } from '../directory/rules.js';
@@ -111,6 +111,8 @@ function readBotInput(p: Params): BotInput {
   };
 }
 
+const CLIENT_ID: ParamSpec = { name: 'CLIENT_ID', type: 'string', description: 'The application the bot belongs to (an OAuth caller\'s own by default), at most 128 characters', example: '' };
+
 export const imbotMethods: MethodDefinition[] = [
   {
     name: 'imbot.register',
@@ -124,6 +126,27 @@ export const imbotMethods: MethodDefinition[] = [
       'EVENT_* handlers are optional and checked to be http(s) URLs; of them only EVENT_BOT_DELETE (or EVENT_HANDLER) is called, with ONIMBOTDELETE, when an OAuth application registers the bot. Roster sends no message events.',
       'PROPERTIES[PERSONAL_PHOTO] is an absolute http(s) URL, not a base64 image.',
       'Errors are ERROR_ARGUMENT naming the parameter, with upstream\'s code (CODE_ERROR, NAME_ERROR) at the start of the description.',
+    ],
+    params: [
+      { name: 'CODE', type: 'string', required: true, description: 'The bot\'s string identifier, unique, at most 50 characters', example: 'helper_bot' },
+      { name: 'TYPE', type: 'enum', values: Object.keys(BOT_TYPES), description: 'B bot (default), H human, N network, O open line, S supervisor', example: 'B' },
+      { name: 'OPENLINE', type: 'Y/N', description: 'Y: an open-line bot (TYPE O implies it)', example: 'N' },
+      CLIENT_ID,
+      ...EVENT_KEYS.map((key): ParamSpec => ({
+        name: key,
+        type: 'string',
+        description: key === 'EVENT_BOT_DELETE' || key === 'EVENT_HANDLER'
+          ? 'Handler URL (http(s)); for an OAuth caller ONIMBOTDELETE is sent there (EVENT_BOT_DELETE first)'
+          : 'Handler URL (http(s)), checked and kept: Roster sends no message events',
+        example: '',
+      })),
+      {
+        name: 'PROPERTIES',
+        type: 'object',
+        required: true,
+        description: 'The bot user: NAME or LAST_NAME (required), COLOR, EMAIL, PERSONAL_BIRTHDAY, PERSONAL_GENDER, PERSONAL_WWW, PERSONAL_PHOTO (a URL), WORK_POSITION',
+        example: { NAME: 'Helper', WORK_POSITION: 'Answers questions' },
+      },
     ],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'register bots');
@@ -165,6 +188,7 @@ export const imbotMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Removes a bot (BOT_ID) and its user',
     differences: ['Administrators only; an unknown BOT_ID is ERROR_ARGUMENT.'],
+    params: [{ name: 'BOT_ID', type: 'int', required: true, description: 'The bot\'s user id', example: 61 }, CLIENT_ID],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'remove bots');
       const id = readId(p, 'BOT_ID', 'a bot');
@@ -182,6 +206,7 @@ export const imbotMethods: MethodDefinition[] = [
       'Network bots are left out, as upstream leaves them out.',
       'An extranet caller sees only the bots they may see as users (members of their groups), as im.user.list.get does.',
     ],
+    params: [],
     handler: async (ctx: CallContext) => {
       const bots = await listBots(ctx.app.store.db, ctx.caller.viewer);
       return {

@@ -26,6 +26,7 @@ export const introspectionMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'The scopes granted to the caller\'s webhook or application; full=true lists every scope Roster knows',
     differences: ['`full` accepts true/false, Y/N, 1/0 in any encoding; upstream takes a form-encoded "false" as true.'],
+    params: [{ name: 'full', type: 'bool', description: 'Every scope Roster knows instead of those granted', example: true }],
     handler: (ctx: CallContext, p: Params) => ({ result: readBoolean(p, 'full') ? [...SCOPES] : grantedScopes(ctx) }),
   },
   {
@@ -34,6 +35,10 @@ export const introspectionMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'Names of the methods the caller may call (with the basic ones); full=true every method, scope=X those of one scope',
     differences: ['`full` accepts true/false, Y/N, 1/0 in any encoding; upstream takes a form-encoded "false" as true.'],
+    params: [
+      { name: 'scope', type: 'string', description: 'Only the methods of this scope (empty: the basic ones; an unknown scope: none); wins over full', example: 'im' },
+      { name: 'full', type: 'bool', description: 'Every method, not only those the caller\'s scopes allow', example: true },
+    ],
     handler: (ctx: CallContext, p: Params) => {
       const all = ctx.app.registry.all();
       const scope = optionalName(p, 'scope');
@@ -56,6 +61,7 @@ export const introspectionMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'Whether a method exists (isExisting) and the caller\'s scopes allow it (isAvailable)',
     differences: ['Method names match case-insensitively, as Roster dispatches them (upstream: lower-case only).'],
+    params: [{ name: 'name', type: 'string', required: true, description: 'The method\'s name', example: 'im.user.get' }],
     handler: (ctx: CallContext, p: Params) => {
       const name = optionalName(p, 'name');
       const definition = name ? ctx.app.registry.get(name) : undefined;

@@ -12,6 +12,7 @@ export const platformMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'The server\'s current time, ISO 8601 in its time zone',
+    params: [],
     handler: (ctx: CallContext) => ({ result: formatAtom(clock.seconds(), ctx.app.config.timezone) }),
   },
   {
@@ -19,6 +20,7 @@ export const platformMethods: MethodDefinition[] = [
     scope: 'basic',
     list: 'none',
     summary: 'The caller\'s basic profile',
+    params: [],
     handler: (ctx: CallContext) => {
       const u = ctx.caller.user;
       if (u.active !== 1) return { result: [] };

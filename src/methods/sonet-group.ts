@@ -9,7 +9,7 @@ import { flag, idList, text } from './user-fields.js';
 import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import { intval, type Params } from '../rest/params.js';
-import type { MethodDefinition } from '../rest/registry.js';
+import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { findVisibleGroup, groupFields, groupMembers, listGroups } from '../store/group-list.js';
 import { findGroup } from '../store/groups.js';
 import { listGroupsInMemory } from '../read/group-query.js';
@@ -27,6 +27,9 @@ async function requireOwnerOrAdmin(ctx: CallContext, tx: Tx, groupId: number): P
   if (!ctx.caller.viewer.admin && group.owner_id !== ctx.caller.user.id) throw new RestError('ACCESS_DENIED', 'Access denied! Only the owner or an administrator can change a group');
 }
 
+const GROUP_ID: ParamSpec = { name: 'GROUP_ID', type: 'int', required: true, description: 'The workgroup\'s id', example: 1 };
+const USER_IDS: ParamSpec = { name: 'USER_ID', type: 'int[]', required: true, description: 'User ids: one, a list, or a comma-separated string (at most 1,000)', example: [3] };
+
 export const sonetGroupMethods: MethodDefinition[] = [
   {
     name: 'sonet_group.create',
@@ -35,6 +38,10 @@ export const sonetGroupMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'Creates a workgroup (NAME, DESCRIPTION) owned by the caller; returns its id',
+    params: [
+      { name: 'NAME', type: 'string', required: true, description: 'The group\'s name, at most 255 characters', example: 'Reading club' },
+      { name: 'DESCRIPTION', type: 'string', description: 'What the group is for, at most 10,000 characters', example: 'Books we read together' },
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       if (ctx.caller.viewer.extranet) throw argumentError('NAME', 'Extranet users cannot create groups');
       const name = text(p, 'NAME', 255);
@@ -52,6 +59,12 @@ export const sonetGroupMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Changes a workgroup\'s NAME, DESCRIPTION or ACTIVE (GROUP_ID); returns the group id',
     differences: ['Only NAME, DESCRIPTION and ACTIVE are stored; other CSocNetGroup fields are ignored. The owner or an administrator may change a group.'],
+    params: [
+      GROUP_ID,
+      { name: 'NAME', type: 'string', description: 'The new name (not empty)', example: 'Reading club' },
+      { name: 'DESCRIPTION', type: 'string', description: 'The new description', example: 'Books we read together' },
+      { name: 'ACTIVE', type: 'Y/N', description: 'N archives the group: its members no longer see each other through it', example: 'Y' },
+    ],
     handler: async (ctx: CallContext, p: Params) => {
       const groupId = readId(p, 'GROUP_ID', 'a group');
       const name = text(p, 'NAME', 255);
@@ -72,6 +85,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Deletes a workgroup (GROUP_ID) and its memberships',
     differences: ['The owner or an administrator may delete a group; a missing group is ERROR_ARGUMENT "Socialnetwork group not found".'],
+    params: [GROUP_ID],
     handler: async (ctx: CallContext, p: Params) => {
       const groupId = readId(p, 'GROUP_ID', 'a group');
       await runCommand(commandEnv(ctx), async (tx) => {
@@ -88,6 +102,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
     list: 'none',
     upperParams: true,
     summary: 'Adds users (USER_ID one or many) to a group without invitation; returns the ids added',
+    params: [GROUP_ID, USER_IDS],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'add users to groups');
       const groupId = intval(p.GROUP_ID);
@@ -109,6 +124,12 @@ export const sonetGroupMethods: MethodDefinition[] = [
       'Intranet users see every group, extranet users the active groups they belong to. IS_ADMIN is validated and has no effect.',
       'Groups are plain workgroups: VISIBLE=Y, OPENED=N, CLOSED=N, PROJECT=N, one subject; DATE_UPDATE and DATE_ACTIVITY are the creation date.',
       'IS_EXTRANET is Y when the group has extranet members. Filters on other fields are ignored; `><`, `?` are ERROR_ARGUMENT.',
+    ],
+    params: [
+      { name: 'FILTER', type: 'object', description: 'Conditions on ID, NAME, OWNER_ID, ACTIVE, DATE_CREATE, with user.get\'s operators (`>ID`, `%NAME`)', example: { ACTIVE: 'Y' } },
+      { name: 'ORDER', type: 'object', description: 'Sort fields and directions, {FIELD: ASC|DESC}; ID descending by default', example: { NAME: 'ASC' } },
+      { name: 'GROUP_ID', type: 'int', description: 'Only this group (an ID filter)', example: 1 },
+      { name: 'IS_ADMIN', type: 'bool', description: 'Validated only: what a caller sees never depends on it', example: 'N' },
     ],
     handler: async (ctx: CallContext, p: Params) => {
       const dialect = ctx.app.store.dialect;
@@ -140,6 +161,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'The active members of a group (ID) with their roles: A owner, E moderator, K member',
     differences: ['A missing or hidden group is ERROR_ARGUMENT "Socialnetwork group not found"; upstream sends an empty error code.'],
+    params: [{ ...GROUP_ID, name: 'ID' }],
     handler: async (ctx: CallContext, p: Params) => {
       const id = readId(p, 'ID', 'a group');
       const db = ctx.app.store.db;
@@ -158,6 +180,7 @@ export const sonetGroupMethods: MethodDefinition[] = [
     upperParams: true,
     summary: 'Removes users (USER_ID one or many) from a group; returns the ids removed (never the owner)',
     differences: ['Administrators only. Ids that are not members are skipped, like the owner; errors are ERROR_ARGUMENT naming the parameter.'],
+    params: [GROUP_ID, USER_IDS],
     handler: async (ctx: CallContext, p: Params) => {
       requireAdmin(ctx, 'remove users from groups');
       const groupId = readId(p, 'GROUP_ID', 'a group');

@@ -7,7 +7,7 @@ import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import { RawJson } from '../rest/wire-map.js';
-import type { MethodDefinition, MethodResult } from '../rest/registry.js';
+import type { MethodDefinition, MethodResult, ParamSpec } from '../rest/registry.js';
 import { listUsers, userFields, userWithDepartments } from '../store/user-list.js';
 import { listUsersInMemory, userRowsJson } from '../read/user-query.js';
 import { clock } from '../clock.js';
@@ -102,6 +102,22 @@ const LIST_DIFFERENCES = [
   '`ID` is returned even when `select` leaves it out. `ADMIN_MODE` is validated and has no effect; `IMAGE_RESIZE` is ignored (photos are URLs).',
 ];
 
+/** What user.get and user.search read besides the filter fields given flat. */
+const LIST_PARAMS: ParamSpec[] = [
+  {
+    name: 'filter',
+    aliases: ['FILTER'],
+    type: 'object',
+    description: 'Conditions on the user fields (ID, ACTIVE, NAME, LAST_NAME, EMAIL, UF_DEPARTMENT, USER_TYPE, IS_ONLINE, ...) with operators (`>ID`, `!ACTIVE`, `%NAME`, `@UF_DEPARTMENT`); the same keys may also be given flat; `filter` wins over `FILTER`',
+    example: { ACTIVE: 'Y', UF_DEPARTMENT: 3 },
+  },
+  { name: 'sort', aliases: ['SORT'], type: 'string', description: 'Field to sort by (ID by default)', example: 'LAST_NAME' },
+  { name: 'order', aliases: ['ORDER'], type: 'string', description: 'ASC or DESC for `sort`, or an object {FIELD: ASC|DESC} of up to 5 fields', example: 'ASC' },
+  { name: 'select', aliases: ['SELECT'], type: 'string[]', description: 'Fields to return (`*` all, `UF_*` the UF_ ones); ID always comes', example: ['ID', 'NAME', 'LAST_NAME'] },
+  { name: 'ADMIN_MODE', type: 'bool', description: 'Validated only: what a caller sees never depends on it', example: false },
+  { name: 'IMAGE_RESIZE', type: 'enum', values: ['small', 'medium', 'large'], description: 'Accepted and ignored: photos are URLs', example: 'small' },
+];
+
 export const userReadMethods: MethodDefinition[] = [
   {
     name: 'user.get',
@@ -110,6 +126,7 @@ export const userReadMethods: MethodDefinition[] = [
     list: 'standard',
     summary: 'People (not bots) by filter, 50 per page; fields depend on the user scope granted',
     differences: LIST_DIFFERENCES,
+    params: LIST_PARAMS,
     handler: (ctx, p) => listMethod(ctx, p, 'get'),
   },
   {
@@ -123,6 +140,15 @@ export const userReadMethods: MethodDefinition[] = [
       'An empty FIND is ERROR_ARGUMENT.',
       ...LIST_DIFFERENCES,
     ],
+    params: [
+      {
+        name: 'FIND',
+        type: 'string',
+        description: 'Words that must each start a word of the name, position or a department name; flat or inside `filter`',
+        example: 'Schn',
+      },
+      ...LIST_PARAMS,
+    ],
     handler: (ctx, p) => listMethod(ctx, p, 'search'),
   },
   {
@@ -132,6 +158,7 @@ export const userReadMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'The calling user as a user.get row',
     differences: ['`LAST_LOGIN` is the last activity; `TIME_ZONE` and `UF_EMPLOYMENT_DATE` are always empty.'],
+    params: [],
     handler: async (ctx) => {
       // from the read model when it holds the caller (one just added elsewhere may not be there yet)
       const entry = memoryReads(ctx)?.user(ctx.caller.user.id);
@@ -149,6 +176,7 @@ export const userReadMethods: MethodDefinition[] = [
     list: 'none',
     summary: 'Names and labels of the user fields the caller\'s scope can read',
     differences: ['Lists only the fields Roster returns, not every field of upstream\'s user table.'],
+    params: [],
     handler: (ctx) => {
       const result: Record<string, string> = {};
       for (const f of visibleUserFields(ctx.caller.credential.scopes)) result[f] = USER_FIELD_LABELS[f];

@@ -14,6 +14,7 @@
  *   JavaScript's `<` compares UTF-16 units and differs for characters beyond U+FFFF.
  */
 import { foldCase } from '../store/case-fold.js';
+import { compareText } from './people.js';
 import type { Condition, FieldKind, FilterOp, FilterValue, SortKey } from '../store/list-query.js';
 
 /** A scalar as the SQL path sees it: null is SQL's NULL. */
@@ -34,49 +35,6 @@ export interface FieldEval<R> {
 
 export type FieldEvalMap<R> = Record<string, FieldEval<R>>;
 
-/** Folds of the non-ASCII characters met so far (a few thousand at most in real names; past that, not kept). */
-const foldedChars = new Map<string, string>();
-
-/**
- * `foldCase(s)`, which folds each character on its own: ASCII as toLowerCase does (every ASCII
- * letter's case class is keyed by its lower case), other characters once each, then from memory.
- */
-export function fold(s: string): string {
-  if (/^[\u0000-\u007f]*$/.test(s)) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) {
-    const c = ch.charCodeAt(0);
-    if (c < 0x80) {
-      out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 0x20) : ch;
-      continue;
-    }
-    let f = foldedChars.get(ch);
-    if (f === undefined) {
-      f = foldCase(ch);
-      if (foldedChars.size < 10_000) foldedChars.set(ch, f);
-    }
-    out += f;
-  }
-  return out;
-}
-
-/** Code point order (UTF-8 byte order) of two strings. */
-export function compareText(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // surrogates (characters beyond U+FFFF) come after U+E000..U+FFFF in code point order
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 export type TextMode = 'exact' | 'contains' | 'prefix' | 'pattern';
 
 /**
@@ -89,18 +47,18 @@ export const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\u
 export function textTest(written: string, mode: TextMode): (text: string) => boolean {
   const value = wellFormed(written);
   if (mode !== 'pattern') {
-    const v = fold(value);
-    if (mode === 'exact') return (t) => fold(t) === v;
-    if (mode === 'contains') return (t) => fold(t).includes(v);
-    return (t) => fold(t).startsWith(v);
+    const v = foldCase(value);
+    if (mode === 'exact') return (t) => foldCase(t) === v;
+    if (mode === 'contains') return (t) => foldCase(t).includes(v);
+    return (t) => foldCase(t).startsWith(v);
   }
-  const pieces = value.split('%').map(fold);
-  if (pieces.length === 1) return (t) => fold(t) === pieces[0];
+  const pieces = value.split('%').map(foldCase);
+  if (pieces.length === 1) return (t) => foldCase(t) === pieces[0];
   const first = pieces[0]!;
   const last = pieces[pieces.length - 1]!;
   const middle = pieces.slice(1, -1).filter((p) => p !== '');
   return (text) => {
-    const t = fold(text);
+    const t = foldCase(text);
     if (t.length < first.length + last.length || !t.startsWith(first) || !t.endsWith(last)) return false;
     // the leftmost place of each middle piece leaves the most room for the rest
     let at = first.length;

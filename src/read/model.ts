@@ -24,7 +24,9 @@ import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
 import type { Db, Store } from '../store/index.js';
+import { PeopleOrder, peopleFilter, sameSortKeys } from './people.js';
 import { UserSearchIndex } from './search.js';
+import type { PeopleQuery } from '../store/people.js';
 import {
   allDepartments,
   groupIdsOfUsers,
@@ -136,6 +138,8 @@ export class ReadModel {
     search?: UserSearchIndex;
     /** search answers (ascending ids, never handed out to be changed) by viewer and words */
     searches?: Map<string, readonly number[]>;
+    /** the console directory's orders (kept across changes, moving just the users they move) */
+    people?: PeopleOrder;
     /** what the list evaluators of src/read/ derive from this version (`memo`) */
     memos?: Map<string, unknown>;
   } = { version: -1 };
@@ -288,6 +292,30 @@ export class ReadModel {
     d.searches.set(key, ids);
     return ids;
   }
+  /**
+   * The console's directory: one page of the users matching the words (everyone without words)
+   * and the filters, in the query's order, and how many match (src/store/people.ts has the rules).
+   */
+  people(q: PeopleQuery, viewer: Viewer): { total: number; ids: number[] } {
+    const d = this.fresh();
+    const visible = this.visibility(viewer);
+    let matched: readonly number[] | null = null;
+    if (q.words.length) {
+      d.search ??= new UserSearchIndex(this.users, this.departmentRows);
+      // paging and the filters ask for the same words again: kept until the next change
+      const keyOf = (words: readonly string[]) => `people\n${viewer.extranet ? viewer.id : '*'}\n${words.join('\n')}`;
+      d.searches ??= new Map();
+      matched = d.searches.get(keyOf(q.words)) ?? null;
+      if (!matched) {
+        matched = d.search.match(q.words, (entry) => visible(entry.row.id), narrowed(d.searches, q.words, keyOf));
+        if (d.searches.size >= 256) d.searches.clear();
+        d.searches.set(keyOf(q.words), matched);
+      }
+    }
+    d.people ??= new PeopleOrder(this.users);
+    return d.people.page(q, peopleFilter(q, visible), matched);
+  }
+
 
   /** The group if the viewer may know of it: `groupVisibleTo` of src/store/visibility.ts over the model. */
   visibleGroup(id: number, viewer: Viewer): GroupRow | undefined {
@@ -556,9 +584,12 @@ export class ReadModel {
       work.webhooks.size ? loadLiveWebhooks(db, [...work.webhooks]) : null,
     ]);
     // from here on synchronous: the whole change appears at once
+    const carried = this.derived.version === this.version ? this.derived : undefined;
+    const moved: number[] = [];
     if (users) {
       for (const id of userIds) {
         const next = users.get(id);
+        if (!sameSortKeys(this.users.get(id), next)) moved.push(id);
         if (next) this.users.set(id, next);
         else this.users.delete(id);
         this.lru.delete(id);
@@ -580,14 +611,15 @@ export class ReadModel {
       this.addMembers(groups.members);
     }
     this.appliedSeq = Math.max(this.appliedSeq, work.seq);
-    // the search index follows changed users in place (building it anew costs far more on a large
-    // directory); a department change, which renames what words match, builds it anew
-    const search = !departments && this.derived.version === this.version ? this.derived.search : undefined;
+    // the search index and the console's orders follow the change in place: building them anew
+    // costs far more on a large directory
+    const search = carried?.search;
+    const people = carried?.people;
     this.version++;
-    if (search) {
-      search.update(userIds);
-      this.derived = { version: this.version, search };
-    }
+    search?.update(userIds);
+    if (departments) search?.setDepartments(departments);
+    people?.update(moved);
+    if (search || people) this.derived = { version: this.version, search, people };
   }
 
   private async loadAll(db: Db): Promise<void> {
@@ -640,6 +672,21 @@ export class ReadModel {
     if (this.derived.version !== this.version) this.derived = { version: this.version };
     return this.derived;
   }
+}
+
+/**
+ * As someone types, each search repeats the last with its last word a character longer: whoever
+ * matches it matched the shorter one, so the kept answer of the longest such search is all there
+ * is to test. Not for a last word of digits: `123` also finds user 123, whom `12` may not.
+ */
+function narrowed(kept: ReadonlyMap<string, readonly number[]>, words: readonly string[], keyOf: (words: readonly string[]) => string): readonly number[] | undefined {
+  const last = [...words.at(-1)!];
+  if (/^\d+$/.test(words.at(-1)!)) return undefined;
+  for (let n = last.length - 1; n >= 2; n--) {
+    const found = kept.get(keyOf([...words.slice(0, -1), last.slice(0, n).join('')]));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What, besides the user and the day, shapes a serialized user object: once per request. */

@@ -38,43 +38,38 @@ function startsWordFolded(text: string, word: string): boolean {
   return false;
 }
 
-/** The folded word starts of a folded text: every position at the start or after a separator. */
-function wordStarts(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < text.length; i++) if (SEPARATORS.has(text[i - 1]!) && !SEPARATORS.has(text[i]!)) out.push(text.slice(i));
-  return out;
-}
+/** What the index searches of a user: ' ' + the folded names and position. */
+const textOf = (entry: UserEntry) => {
+  const r = entry.row;
+  return ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
+};
 
-/** The index keys of a folded text: the first one and two code points of each word start. */
-function keysOf(text: string): Set<string> {
-  const keys = new Set<string>();
-  for (const start of wordStarts(text)) {
-    const cps = [...start.slice(0, 4)];
-    keys.add(cps[0]!);
-    keys.add(cps.slice(0, 2).join(''));
+const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** UTF-16 units of the code point at `i`. */
+const unitsAt = (text: string, i: number) => (text.codePointAt(i)! > 0xffff ? 2 : 1);
+
+/**
+ * Calls `found` with the index keys of a folded text: the first one and two code points of each
+ * word start (a position at the start or after a separator), a key more than once when two words
+ * start alike. Run for every user when the index is built: no arrays, no copies of the text.
+ */
+function eachKey(text: string, found: (key: string) => void): void {
+  for (let i = 1; i < text.length; i++) {
+    if (!SEPARATORS.has(text[i - 1]!) || SEPARATORS.has(text[i]!)) continue;
+    const first = unitsAt(text, i);
+    found(text.slice(i, i + first));
+    if (i + first < text.length) found(text.slice(i, i + first + unitsAt(text, i + first)));
   }
-  return keys;
-}
-
-interface Rule {
-  folded: string;
-  departments: Set<number>;
-  id: number | null;
 }
 
 export class UserSearchIndex {
   /** user id → ' ' + folded names and position */
   private readonly texts = new Map<number, string>();
-  /**
-   * key (1 or 2 folded code points) → user ids with a word start beginning so, or that had one:
-   * a change only adds (every candidate is checked against its current text anyway), and the
-   * lists are rebuilt once the stale ids outnumber the users. Lists, not sets: a set per key
-   * cost 20 MB at 100,000 users.
-   */
-  private byKey = new Map<string, number[]>();
-  private stale = 0;
+  /** key (1 or 2 folded code points) → user ids with a word start beginning so, each once (arrays: far cheaper to build than sets) */
+  private readonly byKey = new Map<string, number[]>();
   /** department id → ' ' + folded name */
-  private readonly departmentTexts = new Map<number, string>();
+  private departmentTexts = new Map<number, string>();
   /** department id → every member (active or not: the rule filters) */
   private readonly members = new Map<number, number[]>();
 
@@ -85,43 +80,44 @@ export class UserSearchIndex {
     private readonly users: ReadonlyMap<number, UserEntry>,
     departments: readonly DepartmentRow[],
   ) {
-    for (const d of departments) this.departmentTexts.set(d.id, ` ${foldCase(d.name)}`);
+    this.setDepartments(departments);
     for (const entry of users.values()) this.add(entry);
   }
 
   /**
+   * Follows a change of the departments: their names are all the index holds of them (who is a
+   * member follows the users, through `update`), so a department added, renamed or deleted costs
+   * their names folded again, not the whole index built again.
+   */
+  setDepartments(departments: readonly DepartmentRow[]): void {
+    this.departmentTexts = new Map(departments.map((d) => [d.id, ` ${foldCase(d.name)}`]));
+  }
+
+  /**
    * Follows a change of these users (the model's users map already holds their new entries, or
-   * none): cheaper than building the index again for every write. Department names are not
-   * followed: a department change builds a new index.
+   * none): cheaper than building the index again for every write.
    */
   update(ids: Iterable<number>): void {
     for (const id of ids) {
-      this.remove(id);
       const entry = this.users.get(id);
+      const departments = this.departmentsOf.get(id);
+      // presence and most other changes leave the words alone: nothing to do
+      if (entry && departments && this.texts.get(id) === textOf(entry) && sameList(departments, entry.departments)) continue;
+      this.remove(id);
       if (entry) this.add(entry);
-    }
-    if (this.stale > this.texts.size) this.rekey();
-  }
-
-  private rekey(): void {
-    this.byKey = new Map();
-    for (const [id, text] of this.texts) this.addKeys(id, text);
-    this.stale = 0;
-  }
-
-  private addKeys(id: number, text: string): void {
-    for (const key of keysOf(text)) {
-      const list = this.byKey.get(key);
-      if (list) list.push(id);
-      else this.byKey.set(key, [id]);
     }
   }
 
   private add(entry: UserEntry): void {
     const r = entry.row;
-    const text = ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
+    const text = textOf(entry);
     this.texts.set(r.id, text);
-    this.addKeys(r.id, text);
+    eachKey(text, (key) => {
+      const list = this.byKey.get(key);
+      // a user's keys come one after another: one already added for them is the list's last
+      if (!list) this.byKey.set(key, [r.id]);
+      else if (list.at(-1) !== r.id) list.push(r.id);
+    });
     this.departmentsOf.set(r.id, entry.departments);
     for (const d of entry.departments) {
       let list = this.members.get(d);
@@ -133,7 +129,14 @@ export class UserSearchIndex {
   private remove(id: number): void {
     const text = this.texts.get(id);
     if (text === undefined) return;
-    this.stale += keysOf(text).size;
+    eachKey(text, (key) => {
+      const list = this.byKey.get(key);
+      const at = list ? list.indexOf(id) : -1;
+      if (at < 0) return; // a key met twice: gone already
+      // order within a key does not matter: the last one takes the removed one's place
+      list![at] = list!.at(-1)!;
+      list!.pop();
+    });
     this.texts.delete(id);
     for (const d of this.departmentsOf.get(id) ?? []) {
       const list = this.members.get(d);
@@ -142,53 +145,15 @@ export class UserSearchIndex {
     this.departmentsOf.delete(id);
   }
 
-  /** A search word's test: the folded word, the departments whose names match it, the id it names (when asked for). */
-  private rule(word: string, byId: boolean): Rule {
-    const folded = foldCase(word);
-    const departments = new Set<number>();
-    for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
-    const id = byId && /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
-    return { folded, departments, id };
-  }
-
-  /** For the word with the fewest, whoever could match it; null when every user could. */
-  private candidates(rules: readonly Rule[]): Set<number> | null {
-    let candidates: Set<number> | null = null;
-    for (const rule of rules) {
-      // a word that starts with a separator is not indexed (word starts never do): test everyone
-      if (SEPARATORS.has(rule.folded[0]!)) continue;
-      const set = new Set<number>(this.byKey.get(keyOf(rule.folded)) ?? []);
-      for (const d of rule.departments) for (const u of this.members.get(d) ?? []) set.add(u);
-      if (rule.id !== null) set.add(rule.id);
-      if (!candidates || set.size < candidates.size) candidates = set;
-    }
-    return candidates;
-  }
-
-  /** Whether every word matches the user, whose indexed text is `text`. */
-  private matches(entry: UserEntry, text: string, rules: readonly Rule[]): boolean {
-    const id = entry.row.id;
-    return rules.every(
-      (rule) => startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
-    );
-  }
-
-  /** Every matching user id, ascending. */
+  /** im.search.user.list's matches, ascending: active, searchable users the viewer may see (extranet ones only for extranet viewers). */
   search(words: readonly string[], viewer: Viewer, visible: (id: number) => boolean): number[] {
-    const rules = words.map((word) => this.rule(word, true));
-    const out: number[] = [];
-    for (const id of this.candidates(rules) ?? this.users.keys()) {
-      const entry = this.users.get(id);
-      const text = this.texts.get(id);
-      if (!entry || text === undefined) continue;
+    return this.match(words, (entry) => {
       const r = entry.row;
-      if (r.active !== 1) continue;
-      if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) continue;
-      if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) continue;
-      if (!visible(id)) continue;
-      if (this.matches(entry, text, rules)) out.push(id);
-    }
-    return out.sort((a, b) => a - b);
+      if (r.active !== 1) return false;
+      if (r.external_auth_id !== null && UNSEARCHABLE.has(r.external_auth_id)) return false;
+      if (!viewer.extranet && OUTSIDE_KINDS.includes(r.user_type)) return false;
+      return visible(r.id);
+    });
   }
 
   /**
@@ -197,13 +162,53 @@ export class UserSearchIndex {
    * name of one of their departments. No id rule: that is im.search.user.list's alone.
    */
   matchAll(words: readonly string[]): Set<number> {
-    const rules = words.map((word) => this.rule(word, false));
-    const out = new Set<number>();
-    for (const id of this.candidates(rules) ?? this.users.keys()) {
-      const entry = this.users.get(id);
-      const text = this.texts.get(id);
-      if (entry && text !== undefined && this.matches(entry, text, rules)) out.add(id);
+    return new Set(this.match(words, () => true, undefined, false));
+  }
+
+  /**
+   * The ids of the users `accept` takes that every word matches, ascending; only among `within`
+   * (ascending ids, a superset of the answer) when given. A word of digits also matches the user
+   * with that id, unless `byId` is false.
+   */
+  match(words: readonly string[], accept: (entry: UserEntry) => boolean, within?: readonly number[], byId = true): number[] {
+    const rules = words.map((word) => {
+      const folded = foldCase(word);
+      const departments = new Set<number>();
+      for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
+      const id = byId && /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
+      return { folded, departments, id };
+    });
+    // candidates: for the word with the fewest, whoever could match it
+    let candidates: { ids: Iterable<number>; size: number } | null = null;
+    let chosen: (typeof rules)[number] | null = null;
+    for (const rule of within ? [] : rules) {
+      // a word that starts with a separator is not indexed (word starts never do): test everyone
+      if (SEPARATORS.has(rule.folded[0]!)) continue;
+      const indexed = this.byKey.get(keyOf(rule.folded)) ?? [];
+      let size = indexed.length + (rule.id === null ? 0 : 1);
+      for (const d of rule.departments) size += this.members.get(d)?.length ?? 0;
+      if (candidates && size >= candidates.size) continue;
+      if (size === indexed.length) candidates = { ids: indexed, size };
+      else {
+        const set = new Set(indexed);
+        for (const d of rule.departments) for (const u of this.members.get(d) ?? []) set.add(u);
+        if (rule.id !== null) set.add(rule.id);
+        candidates = { ids: set, size: set.size };
+      }
+      chosen = rule;
     }
-    return out;
+    // a word of one or two code points is its own index key: each of its candidates matches it
+    const known = chosen && keyOf(chosen.folded) === chosen.folded ? chosen : null;
+    const out: number[] = [];
+    for (const id of within ?? candidates?.ids ?? this.users.keys()) {
+      const entry = this.users.get(id);
+      if (!entry || !accept(entry)) continue;
+      const text = this.texts.get(id)!;
+      const ok = rules.every(
+        (rule) => rule === known || startsWordFolded(text, rule.folded) || rule.id === id || entry.departments.some((d) => rule.departments.has(d)),
+      );
+      if (ok) out.push(id);
+    }
+    return within ? out : out.sort((a, b) => a - b);
   }
 }

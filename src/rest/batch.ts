@@ -231,5 +231,15 @@ export const batchMethod: MethodDefinition = {
     'a `$result[...]` reference that does not resolve fails its command with ERROR_ARGUMENT instead of passing the part it reached',
     'a non-string command gets ERROR_ARGUMENT instead of being skipped silently',
   ],
+  params: [
+    {
+      name: 'cmd',
+      type: 'object',
+      required: true,
+      description: 'The commands, at most 50: a map of key to "method?query" (PHP bracket query), or a list; `$result[key][...]`, `$next[key]`, `$total[key]` refer to earlier commands. Read in any letter case.',
+      example: { me: 'user.current', colleagues: 'im.department.colleagues.list?LIMIT=5' },
+    },
+    { name: 'halt', type: 'bool', description: 'Stop at the first failed command (1/0, true/false, Y/N); read in any letter case', example: 0 },
+  ],
   handler: runBatch,
 };

@@ -61,10 +61,17 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** What a journal listener hears: each entry as it is added, and that the journal was cleared. */
+export interface JournalListener {
+  added(entry: JournalEntry): void;
+  cleared(): void;
+}
+
 export class Journal {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private lastId = 0;
+  private readonly listeners = new Set<JournalListener>();
 
   constructor(readonly size: number) {
     this.ring = new Array(size);
@@ -74,7 +81,19 @@ export class Journal {
     const full = { id: ++this.lastId, ...entry };
     this.ring[this.next] = full;
     this.next = (this.next + 1) % this.size;
+    for (const l of this.listeners) l.added(full);
     return full;
+  }
+
+  /** Hears every entry added from now on (the journal's stream); returns the function that stops it. */
+  subscribe(listener: JournalListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The newest entry's id (0 before the first): where a stream that starts now begins. */
+  get last(): number {
+    return this.lastId;
   }
 
   /** Matching entries, newest first. */
@@ -105,6 +124,7 @@ export class Journal {
   clear(): void {
     this.ring.fill(undefined);
     this.next = 0;
+    for (const l of this.listeners) l.cleared();
   }
 }
 
@@ -112,7 +132,7 @@ export class Journal {
  * A batch entry matches a method, status or error filter through its commands too: "how often
  * was user.get called" counts the user.get commands inside batches.
  */
-function matches(entry: JournalEntry, f: JournalFilter): boolean {
+export function matches(entry: JournalEntry, f: JournalFilter): boolean {
   if (f.since !== undefined && entry.at < f.since) return false;
   if (f.after !== undefined && entry.id <= f.after) return false;
   if (f.credential !== undefined && !credentialMatches(entry.credential, f.credential)) return false;

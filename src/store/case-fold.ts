@@ -61,9 +61,25 @@ export function caseVariants(ch: string): string[] {
   return [ch, ...list.filter((c) => c !== ch)];
 }
 
+/** What each character folds to, as met: folding is two case mappings and a look-up per character. */
+const folds = new Map<string, string>();
+/** Characters kept in `folds` at most (every cased character there is fits several times over). */
+const MAX_FOLDS = 1 << 16;
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** `s` with every character replaced by its fold key: equal folds mean equal ignoring case. */
 export function foldCase(s: string): string {
+  // in ASCII only the letters fold, each to its lower case (K and k to k, whatever the Kelvin sign does): most names
+  if (ASCII.test(s)) return s.toLowerCase();
   let out = '';
-  for (const ch of s) out += caseClasses().has(foldKey(ch)) ? foldKey(ch) : ch;
+  for (const ch of s) {
+    let folded = folds.get(ch);
+    if (folded === undefined) {
+      const key = foldKey(ch);
+      folded = caseClasses().has(key) ? key : ch;
+      if (folds.size < MAX_FOLDS) folds.set(ch, folded);
+    }
+    out += folded;
+  }
   return out;
 }

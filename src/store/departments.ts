@@ -45,6 +45,18 @@ export async function activeMembers(db: Db, departmentIds: readonly number[]): P
     .execute();
 }
 
+/** How many active members each department has (not counting the ones below it): one grouped statement. */
+export async function activeMemberCounts(db: Db): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('user_departments as ud')
+    .innerJoin('users as u', 'u.id', 'ud.user_id')
+    .select((eb) => ['ud.department_id', eb.fn.countAll<number>().as('n')])
+    .where('u.active', '=', 1)
+    .groupBy('ud.department_id')
+    .execute();
+  return new Map(rows.map((r) => [r.department_id, Number(r.n)]));
+}
+
 /**
  * Up to `limit` distinct ids of the active members of the departments: enough to tell whether
  * their user objects fit a budget without reading every membership (a cheap, bounded query).

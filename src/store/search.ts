@@ -6,7 +6,7 @@
  * depends on the engine's locale, and neither treats `%`, `_` or `\` specially once escaped.
  * On SQLite an escaped LIKE runs first as a cheap filter that never drops a real match.
  */
-import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { OUTSIDE_KINDS } from '../facts.js';
 import { caseVariants } from './case-fold.js';
 import type { Dialect, Db } from './index.js';
@@ -84,7 +84,7 @@ export function startsWord(dialect: Dialect, text: Expression<unknown>, word: st
 const userText = sql<string>`(${sql.ref('users.name')} || ' ' || ${sql.ref('users.last_name')} || ' ' || ${sql.ref('users.second_name')} || ' ' || ${sql.ref('users.work_position')})`;
 
 /** One search word: a word of the user's names or position, a word of one of their departments' names, or their id. */
-function wordMatches(eb: ExpressionBuilder<Database, 'users'>, dialect: Dialect, word: string): Expression<SqlBool> {
+export function wordMatches(eb: ExpressionBuilder<Database, 'users'>, dialect: Dialect, word: string): Expression<SqlBool> {
   const options: Expression<SqlBool>[] = [
     startsWord(dialect, userText, word),
     // not correlated: the few departments are matched once per query, not once per user
@@ -125,16 +125,24 @@ export async function searchUsers(db: Db, dialect: Dialect, search: UserSearch):
       visibleTo(search.viewer)(eb),
       ...search.words.map((word) => wordMatches(eb, dialect, word)),
     ]);
-  const rows = await db
-    .selectFrom('users')
-    .select((eb) => ['users.id', eb.fn.countAll<number>().over().as('total')])
-    .where(filter)
-    .orderBy('users.id')
-    .limit(search.limit)
-    .offset(search.offset)
+  return pageOfIds(db, filter, (q) => q.orderBy('users.id'), search.offset, search.limit);
+}
+
+type UserFilter = (eb: ExpressionBuilder<Database, 'users'>) => Expression<SqlBool>;
+type UserQuery = SelectQueryBuilder<Database, 'users', { id: number; total: number }>;
+
+/**
+ * One page of the ids of the users the filter takes, in the order `order` gives, and how many
+ * it takes in all: one statement (the total is a window count), and a second one to count only
+ * when the page is past the end.
+ */
+export async function pageOfIds(db: Db, filter: UserFilter, order: (q: UserQuery) => UserQuery, offset: number, limit: number): Promise<{ total: number; ids: number[] }> {
+  const rows = await order(db.selectFrom('users').select((eb) => ['users.id', eb.fn.countAll<number>().over().as('total')]).where(filter))
+    .limit(limit)
+    .offset(offset)
     .execute();
   if (rows.length > 0) return { total: Number(rows[0]!.total), ids: rows.map((r) => r.id) };
-  if (search.offset === 0) return { total: 0, ids: [] };
+  if (offset === 0) return { total: 0, ids: [] };
   const counted = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))

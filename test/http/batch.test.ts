@@ -7,12 +7,13 @@ const TIME_KEYS = ['start', 'finish', 'duration', 'processing', 'date_start', 'd
 
 /** Test-only methods: one echoes its parameters, one pages ids 1..120 like `user.get` with `filter[>ID]` and `start=-1`. */
 function addTestMethods(r: TestRoster) {
-  r.roster.app.registry.add({ name: 'test.echo', scope: 'basic', list: 'none', summary: 'echo', handler: (_ctx, p: Params) => ({ result: p }) });
+  r.roster.app.registry.add({ name: 'test.echo', scope: 'basic', list: 'none', summary: 'echo', params: [], handler: (_ctx, p: Params) => ({ result: p }) });
   r.roster.app.registry.add({
     name: 'test.page',
     scope: 'basic',
     list: 'standard',
     summary: 'ids 1..120 in pages of 50',
+    params: [],
     handler: (ctx, p: Params) => {
       const after = Number((p.filter as Params | undefined)?.['>ID'] ?? 0);
       const rows = Array.from({ length: 120 }, (_, i) => ({ ID: String(i + 1) })).filter((row) => Number(row.ID) > after);

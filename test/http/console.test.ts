@@ -173,7 +173,7 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
         await page.getByRole('status').filter({ hasText: 'match “olivi”' }).waitFor();
         const found = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-user')));
         const search = await r.call('im.search.user.list', { FIND: 'olivi' });
-        assert.deepEqual(found, Object.keys(search.body.result), 'the same people im.search.user.list finds');
+        assert.deepEqual(found.sort(), Object.keys(search.body.result).sort(), 'the same people im.search.user.list finds');
 
         await page.getByLabel('Search').fill('');
         await page.getByLabel('Department').selectOption({ label: 'Sales Europe' });
@@ -185,6 +185,14 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
           listed.body.result.map((u: any) => u.ID).sort(),
         );
         assert.ok((await page.locator('tbody tr').allTextContents()).every((row) => row.includes('Sales Europe')));
+        // a search within the department: the filter narrows every match, not a page of them
+        await page.getByLabel('Search').fill('sales');
+        await page.getByRole('status').filter({ hasText: 'match “sales”' }).waitFor();
+        await page.waitForFunction(
+          (ids: string[]) => JSON.stringify([...document.querySelectorAll('tbody tr')].map((row: any) => row.getAttribute('data-user')).sort()) === JSON.stringify(ids),
+          listed.body.result.map((u: any) => u.ID).sort(),
+        );
+        await page.getByLabel('Search').fill('');
 
         await page.getByLabel('Department').selectOption({ label: 'All departments' });
         await page.getByLabel('Search').fill('Schneider');
@@ -202,6 +210,10 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
         const top = await page.locator('.tree > li > ul > li > .node > a').allTextContents();
         assert.deepEqual(top, ['Management', 'Sales', 'Engineering', 'Marketing', 'Human Resources', 'Support'].filter((n) => top.includes(n)));
         assert.ok(top.length >= 4);
+        // member counts from the server, as im.department.employees.get lists the members
+        const sales = await r.call('im.department.employees.get', { ID: [3] });
+        const count = sales.body.result['3'].length as number;
+        await page.locator('.node', { has: page.getByRole('link', { name: 'Sales', exact: true }) }).getByText(`${count} ${count === 1 ? 'member' : 'members'}`).waitFor();
         await assertAccessible(page, 'the org chart');
         await page.getByRole('link', { name: 'Sales', exact: true }).click();
         await page.getByRole('heading', { name: 'Sales', level: 1 }).waitFor();
@@ -261,10 +273,21 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
       });
 
       it('developer tools: journal, faults, clock and events', async () => {
+        const asked: string[] = [];
+        const note = (req: { url(): string }) => asked.push(new URL(req.url()).pathname);
+        page.on('request', note);
         await go('journal', 'Request journal');
+        await page.locator('main').getByRole('status').filter({ hasText: 'Live' }).waitFor();
         await r.call('server.time');
         await page.locator('tr[data-journal-row="server.time"]').first().waitFor();
+        // streamed, not polled: one stream, no list requests
+        await r.call('server.time');
+        await page.locator('tr[data-journal-row="server.time"]').nth(1).waitFor();
+        page.off('request', note);
+        assert.deepEqual(asked.filter((p) => p.includes('/control/_roster/requests')), ['/_roster/console/api/control/_roster/requests/stream']);
         await assertAccessible(page, 'the journal');
+        await page.getByRole('button', { name: 'Clear the journal' }).click();
+        await page.getByText('No calls yet').waitFor();
 
         await go('faults', 'Faults');
         await page.getByText('No fault rules').waitFor();
@@ -329,15 +352,31 @@ describe('web console in a real browser', { skip: !available && `no Chromium at 
         await page.getByLabel('Find a method').fill('im.user.get');
         await page.getByLabel('Method', { exact: true }).selectOption('im.user.get');
         await page.getByRole('heading', { name: 'im.user.get', level: 2 }).waitFor();
+        // a field for each parameter the registry lists for the method
+        const methods = await page.request.get(`${r.url}/_roster/console/api/methods`);
+        const listed = ((await methods.json()) as any).methods.find((m: any) => m.name === 'im.user.get').params.map((p: any) => p.name);
+        assert.deepEqual(listed, ['ID', 'AVATAR_HR']);
+        assert.deepEqual(await page.locator('[data-param]').evaluateAll((els) => els.map((e) => e.getAttribute('data-param'))), listed);
         await page.getByRole('button', { name: 'Create one for me' }).click();
         await page.waitForFunction(() => (document.getElementById('ex-hook') as HTMLInputElement).value.includes('/rest/1/'));
-        await page.getByLabel('Parameters (JSON)').fill('{"ID": 2}');
+        await page.getByLabel('ID', { exact: true }).fill('2');
+        await page.getByLabel('AVATAR_HR').selectOption('Y');
         await assertAccessible(page, 'the API explorer');
         await page.getByRole('button', { name: 'Call', exact: true }).click();
         const answer = JSON.parse((await page.locator('pre[data-answer]').textContent())!);
         assert.equal(answer.result?.id, 2, JSON.stringify(answer).slice(0, 300));
+        assert.equal(typeof answer.result?.avatar_hr, 'string', 'AVATAR_HR=Y was sent');
         const curl = (await page.locator('pre[data-curl]').textContent())!;
-        assert.match(curl, /^curl -X POST .*'\{"ID":2\}' 'http:\/\/127\.0\.0\.1:\d+\/rest\/1\/[a-z0-9]{20}\/im\.user\.get'$/);
+        assert.match(curl, /^curl -X POST .*'\{"ID":2,"AVATAR_HR":"Y"\}' 'http:\/\/127\.0\.0\.1:\d+\/rest\/1\/[a-z0-9]{20}\/im\.user\.get'$/);
+        // another method, filled in with the registry's example: a list parameter and a choice
+        await page.getByLabel('Find a method').fill('im.user.list');
+        await page.getByLabel('Method', { exact: true }).selectOption('im.user.list.get');
+        await page.getByRole('button', { name: 'Fill in an example' }).click();
+        assert.equal(await page.getByLabel('ID', { exact: true }).inputValue(), '1, 2');
+        await page.getByRole('button', { name: 'Call', exact: true }).click();
+        await page.waitForFunction(() => /"result": \[/.test(document.querySelector('pre[data-answer]')?.textContent ?? ''));
+        const list = JSON.parse((await page.locator('pre[data-answer]').textContent())!);
+        assert.deepEqual(list.result.map((u: any) => u.id), [1, 2], 'ID [1, 2] with RESULT_TYPE=array');
         const journal = await page.request.get(`${r.url}/_roster/console/api/control/_roster/requests?method=im.user.get`);
         assert.ok((await journal.json()).requests.some((q: any) => q.params?.ID === 2 || q.params?.ID === '2'), 'a real REST call, in the journal');
       });

@@ -126,7 +126,7 @@ for (const engine of engines) {
     it('answers server.time while a batch of 50 commands runs', async () => {
       let signal!: () => void;
       const reached = new Promise<void>((resolve) => (signal = resolve));
-      r.roster.app.registry.add({ name: 'test.signal', scope: 'basic', list: 'none', summary: 'signal', handler: () => (signal(), { result: true }) });
+      r.roster.app.registry.add({ name: 'test.signal', scope: 'basic', list: 'none', summary: 'signal', params: [], handler: () => (signal(), { result: true }) });
       const everyone = toQuery({ ID: Array.from({ length: 61 }, (_, i) => i + 1) });
       const cmd = ['test.signal', ...Array.from({ length: 49 }, () => `im.user.list.get?${everyone}`)];
       const order: string[] = [];

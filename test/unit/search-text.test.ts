@@ -35,6 +35,28 @@ describe('case classes', () => {
     assert.notEqual(foldCase('Straße'), foldCase('STRASSE')); // simple folding only
     assert.equal(foldCase('100%_\\'), '100%_\\');
   });
+
+  it('folds each character to one key per case class, on the ASCII path and the other alike, first time and again', () => {
+    // a non-ASCII character in front takes the character-by-character path
+    const slow = (ch: string) => foldCase(`\u00e9${ch}`).slice(1);
+    const byFold = new Map<string, Set<string>>();
+    for (const [from, to] of [[0x20, 0x7e], [0xa0, 0x24f], [0x370, 0x52f], [0x1e00, 0x1fff], [0x2100, 0x214f], [0x10400, 0x1044f]] as const) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        const folded = slow(ch);
+        if (cp < 0x80) assert.equal(foldCase(ch), folded, `U+${cp.toString(16)}: the ASCII path agrees`);
+        assert.equal(slow(ch), folded, `U+${cp.toString(16)}: the same again`);
+        const variants = caseVariants(ch);
+        if (variants.length === 1) assert.equal(folded, ch, `U+${cp.toString(16)} is caseless: itself`);
+        for (const v of variants) assert.equal(slow(v), folded, `U+${cp.toString(16)} and its variant ${v}`);
+        if (!byFold.has(folded)) byFold.set(folded, new Set());
+        byFold.get(folded)!.add(ch);
+      }
+    }
+    // and characters of different classes never share a fold
+    for (const [folded, chars] of byFold) for (const ch of chars) assert.ok(caseVariants(ch).includes([...chars][0]!), `${ch} and ${[...chars][0]} fold to ${folded}`);
+    assert.equal(foldCase('Kelvin \u212a'), foldCase('kelvin k'));
+  });
 });
 
 describe('engine patterns', () => {

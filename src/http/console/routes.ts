@@ -25,7 +25,7 @@ import { presentAttempt } from '../../events/log.js';
 import { reserveSignIn } from '../../oauth/throttle.js';
 import { verifyPassword } from '../../oauth/passwords.js';
 import { baseUrlOf } from '../../rest/base-url.js';
-import { viewerOf, type App, type Caller } from '../../rest/context.js';
+import type { App } from '../../rest/context.js';
 import { checkShape } from '../../rest/bracket-params.js';
 import { envelope, findMethod, invoke, toRestError } from '../../rest/dispatcher.js';
 import { decodeLimits } from '../../rest/request-params.js';
@@ -33,6 +33,7 @@ import { busyReply, RestError } from '../../rest/errors.js';
 import type { Params } from '../../rest/params.js';
 import { SCOPES, parseScopes } from '../../rest/scopes.js';
 import { timeBlock, nowSeconds } from '../../rest/time.js';
+import { documentedParams, paramTypeText } from '../../rest/registry.js';
 import { exportDirectory, importDirectory, loadSeed, resetDirectory } from '../../state/directory.js';
 import { directoryJson } from '../../state/output.js';
 import { createSession, deleteSession, findSession, listAllBindings, touchSession } from '../../store/console.js';
@@ -45,6 +46,7 @@ import { streamChanges } from '../changes-routes.js';
 import { controlPlugin } from '../control-routes.js';
 import type { RouteInstaller } from '../server.js';
 import { loadAssets, type Asset } from './assets.js';
+import { callerOf, directoryRoutes } from './directory.js';
 
 /** What `/` answers to clients that do not ask for HTML (scripts, monitors, older tests). */
 export const ABOUT = {
@@ -157,6 +159,7 @@ export const consoleRoutes: RouteInstaller = async (root: FastifyInstance, app: 
 
     sessionRoutes(server, app);
     methodRoutes(server, app);
+    directoryRoutes(server, app, API, userOf);
     credentialRoutes(server, app);
     toolRoutes(server, app, streams);
     // the control plane's own routes (journal, faults, clock), under the console's sign-in
@@ -238,14 +241,27 @@ function sessionRoutes(server: FastifyInstance, app: App) {
   });
 }
 
-/** The signed-in administrator as a caller with every scope: the console sees what an all-scope webhook of theirs sees. */
-function callerOf(user: UserRow): Caller {
-  return { user, viewer: viewerOf(user), credential: { kind: 'webhook', id: 0, scopes: new Set<string>([...SCOPES]) } };
-}
-
 function methodRoutes(server: FastifyInstance, app: App) {
   server.get(`${API}/methods`, async (_request, reply) => {
-    const methods = app.registry.all().map((m) => ({ name: m.name, scope: m.scope, granted_by: m.grantedBy ?? [m.scope], list: m.list, summary: m.summary, differences: m.differences ?? [], batch: m.batch !== false }));
+    const methods = app.registry.all().map((m) => ({
+      name: m.name,
+      scope: m.scope,
+      granted_by: m.grantedBy ?? [m.scope],
+      list: m.list,
+      summary: m.summary,
+      differences: m.differences ?? [],
+      batch: m.batch !== false,
+      params: documentedParams(m).map((p) => ({
+        name: p.name,
+        aliases: p.aliases ?? [],
+        type: p.type,
+        type_text: paramTypeText(p),
+        required: p.required === true,
+        description: p.description,
+        ...(p.values ? { values: p.values } : {}),
+        ...(p.example !== undefined ? { example: p.example } : {}),
+      })),
+    }));
     return send(reply, 200, { methods });
   });
 
