@@ -3,13 +3,14 @@ import { readId } from './id-param.js';
 import {
   filterSource, PAGE_SIZE, readFilter, readSort, readStartParam, standardPage, standardResult, type FilterSpec,
 } from './list-params.js';
-import type { CallContext } from '../rest/context.js';
+import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
 import type { MethodDefinition } from '../rest/registry.js';
 import { deleteDepartment } from '../directory/commands/departments.js';
 import { runCommand } from '../directory/commands/run.js';
 import { departmentFields, listDepartments } from '../store/department-list.js';
+import { listDepartmentsInMemory } from '../read/department-query.js';
 import { seesStructure } from '../store/visibility.js';
 import { requireAdmin } from './access.js';
 import { commandEnv } from './command-env.js';
@@ -92,13 +93,9 @@ export const departmentReadMethods: MethodDefinition[] = [
       const page = standardPage(ctx.start ?? readStartParam(p.START, 'START'));
       // an extranet caller sees an empty structure (as upstream shows them): no department, no head
       if (!seesStructure(ctx.caller.viewer)) return standardResult([], page, 0);
-      const { rows, total } = await listDepartments(ctx.app.store.db, dialect, {
-        conditions,
-        sort,
-        offset: page.offset,
-        limit: PAGE_SIZE,
-        count: page.count,
-      });
+      const query = { conditions, sort, offset: page.offset, limit: PAGE_SIZE, count: page.count };
+      const model = memoryReads(ctx);
+      const { rows, total } = model ? listDepartmentsInMemory(model, query) : await listDepartments(ctx.app.store.db, dialect, query);
       return standardResult(rows.map(presentDepartmentRow), page, total);
     },
   },

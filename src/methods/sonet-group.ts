@@ -12,6 +12,7 @@ import { intval, type Params } from '../rest/params.js';
 import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
 import { findVisibleGroup, groupFields, groupMembers, listGroups } from '../store/group-list.js';
 import { findGroup } from '../store/groups.js';
+import { listGroupsInMemory } from '../read/group-query.js';
 import { requireAdmin } from './access.js';
 import { commandEnv } from './command-env.js';
 
@@ -146,14 +147,9 @@ export const sonetGroupMethods: MethodDefinition[] = [
         conditions.push({ field: 'ID', op: 'eq', values: [readId(p, 'GROUP_ID', 'a group')] });
       }
       const page = standardPage(ctx.start);
-      const { rows, total } = await listGroups(ctx.app.store.db, dialect, {
-        viewer: ctx.caller.viewer,
-        conditions,
-        sort,
-        offset: page.offset,
-        limit: PAGE_SIZE,
-        count: page.count,
-      });
+      const query = { viewer: ctx.caller.viewer, conditions, sort, offset: page.offset, limit: PAGE_SIZE, count: page.count };
+      const model = memoryReads(ctx);
+      const { rows, total } = model ? listGroupsInMemory(model, query) : await listGroups(ctx.app.store.db, dialect, query);
       return standardResult(rows.map((g) => presentGroupRow(g, ctx.app.config.timezone)), page, total);
     },
   },

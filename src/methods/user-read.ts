@@ -6,8 +6,10 @@ import { ONLINE_SECONDS, presentUserRow, USER_FIELD_LABELS, visibleUserFields, t
 import { memoryReads, type CallContext } from '../rest/context.js';
 import { argumentError, RestError } from '../rest/errors.js';
 import type { Params } from '../rest/params.js';
+import { RawJson } from '../rest/wire-map.js';
 import type { MethodDefinition, MethodResult, ParamSpec } from '../rest/registry.js';
 import { listUsers, userFields, userWithDepartments } from '../store/user-list.js';
+import { listUsersInMemory, userRowsJson } from '../read/user-query.js';
 import { clock } from '../clock.js';
 
 /** Every user read is open to the full scope and to both reduced ones (user-scope.md). */
@@ -71,19 +73,19 @@ async function listMethod(ctx: CallContext, p: Params, mode: 'get' | 'search'): 
   });
   const page = standardPage(ctx.start);
   const now = clock.unix();
-  const { rows, total } = await listUsers(ctx.app.store.db, ctx.app.store.dialect, {
-    viewer: ctx.caller.viewer,
-    conditions,
-    sort,
-    offset: page.offset,
-    limit: PAGE_SIZE,
-    count: page.count,
-    now,
-    onlineSeconds: ONLINE_SECONDS,
-  });
+  const query = { viewer: ctx.caller.viewer, conditions, sort, offset: page.offset, limit: PAGE_SIZE, count: page.count, now, onlineSeconds: ONLINE_SECONDS };
   // the id stays even when `select` leaves it out: the fast paging of every SDK reads it
   const fields = select ? access.visible.filter((f) => f === 'ID' || select.has(f)) : access.visible;
   const opts = { timeZone: ctx.app.config.timezone, baseUrl: ctx.baseUrl, now };
+  const model = memoryReads(ctx);
+  if (model) {
+    const { entries, total } = listUsersInMemory(model, query);
+    ctx.budget.takeUsers(entries.length);
+    // rows serialized once per user version: copied into the answer as they are
+    const rows = userRowsJson(model, entries, opts, fields, ctx.app.config.cacheUsers).map((bytes) => new RawJson(bytes));
+    return standardResult(rows, page, total);
+  }
+  const { rows, total } = await listUsers(ctx.app.store.db, ctx.app.store.dialect, query);
   ctx.budget.takeUsers(rows.length);
   return standardResult(rows.map((r) => presentUserRow(r, opts, fields)), page, total);
 }

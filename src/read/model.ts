@@ -140,6 +140,8 @@ export class ReadModel {
     searches?: Map<string, readonly number[]>;
     /** the console directory's orders (kept across changes, moving just the users they move) */
     people?: PeopleOrder;
+    /** what the list evaluators of src/read/ derive from this version (`memo`) */
+    memos?: Map<string, unknown>;
   } = { version: -1 };
   private readonly lru = new Map<number, UserEntry>();
   private pending = emptyDirty();
@@ -196,6 +198,43 @@ export class ReadModel {
 
   get userCount(): number {
     return this.users.size;
+  }
+
+  /** Every user, in no promised order. */
+  allUsers(): IterableIterator<UserEntry> {
+    return this.users.values();
+  }
+
+  /** Every group, in no promised order. */
+  allGroups(): IterableIterator<GroupRow> {
+    return this.groups.values();
+  }
+
+  /** The membership rows of a group (every member, active or not), by user id. */
+  groupMemberRows(id: number): readonly MemberRow[] {
+    return this.members.get(id) ?? [];
+  }
+
+  /**
+   * A value derived from this version of the model, built once and kept until the next change:
+   * the list evaluators of src/read/ keep theirs here (the people by id, department names). They
+   * use a few fixed keys; more than 64 would start the memo afresh.
+   */
+  memo<T>(key: string, build: () => T): T {
+    const d = this.fresh();
+    d.memos ??= new Map();
+    if (d.memos.has(key)) return d.memos.get(key) as T;
+    const value = build();
+    if (d.memos.size >= 64) d.memos.clear();
+    d.memos.set(key, value);
+    return value;
+  }
+
+  /** user.get's NAME_SEARCH / FIND: every user (whatever their state) matching each word by name, position or department (src/read/search.ts). */
+  usersMatching(words: readonly string[]): ReadonlySet<number> {
+    const d = this.fresh();
+    d.search ??= new UserSearchIndex(this.users, this.departmentRows);
+    return d.search.matchAll(words);
   }
 
   /** Departments in `allDepartments` order (SORT, then id). */

@@ -157,15 +157,25 @@ export class UserSearchIndex {
   }
 
   /**
-   * The ids of the users `accept` takes that every word matches, ascending; only among `within`
-   * (ascending ids, a superset of the answer) when given.
+   * user.get's NAME_SEARCH and FIND (`searchSql` of src/store/user-list.ts): every user, whatever
+   * their state, with a word starting with each search word in their names or position or in the
+   * name of one of their departments. No id rule: that is im.search.user.list's alone.
    */
-  match(words: readonly string[], accept: (entry: UserEntry) => boolean, within?: readonly number[]): number[] {
+  matchAll(words: readonly string[]): Set<number> {
+    return new Set(this.match(words, () => true, undefined, false));
+  }
+
+  /**
+   * The ids of the users `accept` takes that every word matches, ascending; only among `within`
+   * (ascending ids, a superset of the answer) when given. A word of digits also matches the user
+   * with that id, unless `byId` is false.
+   */
+  match(words: readonly string[], accept: (entry: UserEntry) => boolean, within?: readonly number[], byId = true): number[] {
     const rules = words.map((word) => {
       const folded = foldCase(word);
       const departments = new Set<number>();
       for (const [id, text] of this.departmentTexts) if (startsWordFolded(text, folded)) departments.add(id);
-      const id = /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
+      const id = byId && /^\d+$/.test(word) && isStorableId(Number(word)) ? Number(word) : null;
       return { folded, departments, id };
     });
     // candidates: for the word with the fewest, whoever could match it

@@ -48,30 +48,57 @@ function onlineSql(condition: Condition, env: SqlEnv, onlineSeconds: number): Ra
   return condition.op === 'ne' ? not(positive) : positive;
 }
 
-/** Every filterable and sortable user field; which of them a caller may use is decided above the store. */
+/** The plain text fields of user.get and the columns they read (the read model's evaluator reads the same). */
+export const USER_TEXT_FIELDS = {
+  NAME: 'name',
+  LAST_NAME: 'last_name',
+  SECOND_NAME: 'second_name',
+  EMAIL: 'email',
+  LOGIN: 'login',
+  WORK_POSITION: 'work_position',
+  PERSONAL_WWW: 'website',
+  PERSONAL_MOBILE: 'personal_mobile',
+  PERSONAL_PHONE: 'personal_phone',
+  WORK_PHONE: 'work_phone',
+} as const;
+
+/** The instant fields of user.get and their columns (LAST_LOGIN is the last activity: no sign-in time is kept). */
+export const USER_INSTANT_FIELDS = {
+  DATE_REGISTER: 'date_register',
+  TIMESTAMP_X: 'timestamp_x',
+  LAST_ACTIVITY_DATE: 'last_activity_at',
+  LAST_LOGIN: 'last_activity_at',
+} as const;
+
+/** `{FIELD: column}` as field definitions, in the table's order. */
+export function fieldsOf<C extends string, F>(table: Readonly<Record<string, C>>, define: (column: C) => F): Record<string, F> {
+  return Object.fromEntries(Object.entries(table).map(([field, column]) => [field, define(column)]));
+}
+
+const fieldMaps = new Map<string, FieldMap>();
+
+/**
+ * Every filterable and sortable user field; which of them a caller may use is decided above the
+ * store. Built once per dialect: every user.get reads it, and the expressions are immutable.
+ */
 export function userFields(dialect: Dialect, onlineSeconds: number): FieldMap {
+  const key = `${dialect}:${onlineSeconds}`;
+  let fields = fieldMaps.get(key);
+  if (!fields) fieldMaps.set(key, (fields = buildUserFields(dialect, onlineSeconds)));
+  return fields;
+}
+
+function buildUserFields(dialect: Dialect, onlineSeconds: number): FieldMap {
   const text = (c: string) => ({ kind: 'text' as const, column: col(c), order: textOrder(col(c), dialect) });
   const instant = (c: string) => ({ kind: 'instant' as const, column: col(c), order: sql`COALESCE(${col(c)}, 0)` });
   return {
     ID: { kind: 'int', column: col('id'), order: col('id') },
     ACTIVE: { kind: 'bool', column: col('active'), order: col('active') },
-    NAME: text('name'),
-    LAST_NAME: text('last_name'),
-    SECOND_NAME: text('second_name'),
-    EMAIL: text('email'),
-    LOGIN: text('login'),
-    WORK_POSITION: text('work_position'),
-    PERSONAL_WWW: text('website'),
-    PERSONAL_MOBILE: text('personal_mobile'),
-    PERSONAL_PHONE: text('personal_phone'),
-    WORK_PHONE: text('work_phone'),
+    ...fieldsOf(USER_TEXT_FIELDS, text),
     PERSONAL_GENDER: { kind: 'enum', enumValues: ['M', 'F', ''], column: col('gender'), order: textOrder(col('gender'), dialect) },
     USER_TYPE: { kind: 'enum', enumValues: ['employee', 'extranet', 'email', 'collaber'], column: col('user_type'), order: textOrder(col('user_type'), dialect) },
     PERSONAL_BIRTHDAY: { kind: 'date', column: col('birthday'), order: sql`COALESCE(${col('birthday')}, '')` },
-    DATE_REGISTER: instant('date_register'),
-    TIMESTAMP_X: instant('timestamp_x'),
-    LAST_ACTIVITY_DATE: instant('last_activity_at'),
-    LAST_LOGIN: instant('last_activity_at'),
+    ...fieldsOf(USER_INSTANT_FIELDS, instant),
     IS_ONLINE: {
       kind: 'enum',
       enumValues: ['Y', 'N'],

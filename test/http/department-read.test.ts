@@ -93,6 +93,7 @@ for (const engine of engines) {
       const db = r.roster.store.db;
       const names = ['R%D', 'RxD', 'A_B', 'AxB', 'C\\D', 'Über Team'];
       const added = await db.insertInto('departments').values(names.map((name) => ({ name, parent_id: 12, sort: 500, head_id: null }))).returning('id').execute();
+      await r.tablesEdited();
       const id = (name: string) => added[names.indexOf(name)]!.id;
       try {
         assert.deepEqual(ids(await r.call('department.get', { FILTER: { '%NAME': '%' } })), [id('R%D')]);
@@ -103,6 +104,7 @@ for (const engine of engines) {
         assert.deepEqual(ids(await r.call('department.get', { FILTER: { '%NAME': 'ÜBER' } })), [id('Über Team')]);
       } finally {
         await db.deleteFrom('departments').where('id', 'in', added.map((a) => a.id)).execute();
+        await r.tablesEdited();
       }
     });
 
@@ -166,6 +168,7 @@ for (const engine of engines) {
         .insertInto('departments')
         .values(Array.from({ length: 131 }, (_, i) => ({ name: `Team ${i % 10}`, parent_id: 12, sort: 500 + (i % 3), head_id: null })))
         .execute();
+      await r.tablesEdited();
       all = (await db.selectFrom('departments').select('id').orderBy('id').execute()).map((d) => d.id);
     });
     after(() => r.close());

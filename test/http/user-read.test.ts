@@ -237,6 +237,7 @@ for (const engine of engines) {
         if (extra.length) {
           await db.deleteFrom('user_departments').where('user_id', 'in', extra).execute();
           await db.deleteFrom('users').where('id', 'in', extra).execute();
+          await r.tablesEdited();
         }
       }
     });
@@ -262,6 +263,7 @@ for (const engine of engines) {
       const db = r.roster.store.db;
       const saved = await db.selectFrom('users').select(['id', 'last_activity_at']).where('id', 'in', [3, 8]).execute();
       await db.updateTable('users').set({ last_activity_at: now - 60 }).where('id', 'in', [3, 8]).execute();
+      await r.tablesEdited();
       try {
         const online = await r.call('user.get', { FILTER: { IS_ONLINE: 'Y' } });
         assert.deepEqual(ids(online), [3, 8]);
@@ -272,6 +274,7 @@ for (const engine of engines) {
         assert.deepEqual(ids(await r.call('user.get', { FILTER: { IS_ONLINE: true } })), [3, 8]);
       } finally {
         for (const row of saved) await db.updateTable('users').set({ last_activity_at: row.last_activity_at }).where('id', '=', row.id).execute();
+        await r.tablesEdited();
       }
     });
 
@@ -473,7 +476,12 @@ for (const engine of engines) {
       const full = await count({ FILTER: { '%NAME': 'a', '@UF_DEPARTMENT': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } });
       const fast = await count({ start: -1 });
       assert.equal(one, full);
-      assert.equal(fast, one - 1, 'the fast mode skips the COUNT');
+      if (r.roster.app.read) {
+        // none: the read model authenticates the webhook and answers
+        assert.deepEqual([one, fast], [0, 0]);
+      } else {
+        assert.equal(fast, one - 1, 'the fast mode skips the COUNT');
+      }
     });
   });
 
