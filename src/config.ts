@@ -288,7 +288,7 @@ export const settings = {
     env: 'ROSTER_CACHE_USERS',
     default: 100_000,
     check: int(0, 100_000_000),
-    doc: 'most users whose serialized messenger objects (and, apart, user.get rows) the read model keeps (least recently used go first; 0 keeps none)',
+    doc: 'most users whose serialized messenger objects and user.get rows the read model keeps (least recently used go first; 0 keeps none)',
   },
   eventTimeout: {
     flag: 'event-timeout',

@@ -82,7 +82,7 @@ async function listMethod(ctx: CallContext, p: Params, mode: 'get' | 'search'): 
     const { entries, total } = listUsersInMemory(model, query);
     ctx.budget.takeUsers(entries.length);
     // rows serialized once per user version: copied into the answer as they are
-    const rows = userRowsJson(model, entries, opts, fields, ctx.app.config.cacheUsers).map((bytes) => new RawJson(bytes));
+    const rows = userRowsJson(model, entries, opts, fields).map((bytes) => new RawJson(bytes));
     return standardResult(rows, page, total);
   }
   const { rows, total } = await listUsers(ctx.app.store.db, ctx.app.store.dialect, query);

@@ -365,26 +365,38 @@ export class ReadModel {
     // most users are on no leave: their key is the request's own string, hashed once for all of them
     const absent = entry.absences.length === 0 ? null : absentUntil(entry, form.today);
     const key = absent === null ? form.key : `${absent}|${form.key}`;
+    const hit = this.serialized(entry, key);
+    if (hit !== undefined) return hit;
+    const bytes = Buffer.from(JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, form.opts, { avatarHr: form.avatarHr })));
+    this.keepSerialized(entry, key, bytes);
+    return bytes;
+  }
+
+  /**
+   * A serialized form of this user version (an im user object, a user.get row: the key says
+   * which and its variant), if kept. Kept forms live on the entry, so a change, which replaces
+   * the entry, drops them; --cache-users bounds how many users have any.
+   */
+  serialized(entry: UserEntry, key: string): Buffer | undefined {
     const hit = entry.memoKey === key ? entry.memo : entry.memoMore?.get(key);
-    if (hit !== undefined) {
-      entry.recent = true;
-      return hit;
-    }
-    const text = Buffer.from(JSON.stringify(presentImUser({ ...entry.row, departments: entry.departments, absent_until: absent, bot: entry.bot }, form.opts, { avatarHr: form.avatarHr })));
+    if (hit !== undefined) entry.recent = true;
+    return hit;
+  }
+
+  keepSerialized(entry: UserEntry, key: string, bytes: Buffer): void {
     const cap = this.options.cacheUsers;
-    if (cap <= 0) return text;
+    if (cap <= 0) return;
     if (entry.memo === undefined) {
       entry.memoKey = key;
-      entry.memo = text;
+      entry.memo = bytes;
       this.lru.set(entry.row.id, entry);
       if (this.lru.size > cap) this.evict(cap);
-      return text;
+      return;
     }
     const more = (entry.memoMore ??= new Map());
     // a few variants per user at most
     if (more.size >= 7) more.clear();
-    more.set(key, text);
-    return text;
+    more.set(key, bytes);
   }
 
   /**

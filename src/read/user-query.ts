@@ -123,75 +123,19 @@ function firstAbove(people: readonly UserEntry[], conditions: UserListQuery['con
   return from;
 }
 
-/** One user's serialized rows: the first variant asked for in two fields, others in `more`. */
-interface RowSlot {
-  entry: UserEntry;
-  key: string;
-  bytes: Buffer;
-  more?: Map<string, Buffer>;
-  /** served since the LRU last looked (its second chance) */
-  recent?: boolean;
-}
-
-/**
- * Serialized user.get rows (UTF-8) of the users most recently listed, at most --cache-users of
- * them, evicted as the model evicts its messenger objects (oldest first, a second chance for one
- * served since). A row is kept with the entry it was made from: a change replaces the entry, so
- * a row never outlives the version it shows.
- */
-class RowBytes {
-  private readonly lru = new Map<number, RowSlot>();
-  constructor(private readonly capacity: number) {}
-
-  get(entry: UserEntry, variant: string): Buffer | undefined {
-    const slot = this.lru.get(entry.row.id);
-    if (slot?.entry !== entry) return undefined;
-    const hit = slot.key === variant ? slot.bytes : slot.more?.get(variant);
-    if (hit !== undefined) slot.recent = true;
-    return hit;
-  }
-
-  set(entry: UserEntry, variant: string, bytes: Buffer): void {
-    if (this.capacity <= 0) return;
-    const id = entry.row.id;
-    const slot = this.lru.get(id);
-    if (slot?.entry === entry) {
-      slot.more ??= new Map();
-      // a few variants per user at most (scopes and `select`, a base URL or two, online or not)
-      if (slot.more.size >= 7) slot.more.clear();
-      slot.more.set(variant, bytes);
-      return;
-    }
-    this.lru.delete(id);
-    this.lru.set(id, { entry, key: variant, bytes });
-    for (const [oldId, old] of this.lru) {
-      if (this.lru.size <= this.capacity) return;
-      this.lru.delete(oldId);
-      if (old.recent) {
-        old.recent = false;
-        this.lru.set(oldId, old);
-      }
-    }
-  }
-}
-
-const rowBytes = new WeakMap<ReadModel, RowBytes>();
-
 /** user.get rows as UTF-8 JSON: `presentUserRow` once per user version and variant while the user is in the LRU. */
-export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], opts: RowOptions, fields: readonly UserField[], cacheUsers: number): Buffer[] {
-  let cache = rowBytes.get(model);
-  if (!cache) rowBytes.set(model, (cache = new RowBytes(cacheUsers)));
+export function userRowsJson(model: ReadModel, entries: readonly UserEntry[], opts: RowOptions, fields: readonly UserField[]): Buffer[] {
   // everything a row depends on besides the user: the fields, the time zone, the base URL, and IS_ONLINE (from the clock)
-  const variant = `${fields.join(',')}|${opts.timeZone}|${opts.baseUrl}|`;
+  const variant = `row|${fields.join(',')}|${opts.timeZone}|${opts.baseUrl}|`;
   const since = opts.now - ONLINE_SECONDS;
   const out: Buffer[] = [];
   for (const e of entries) {
     const at = e.row.last_activity_at;
     const key = at !== null && at > since ? `${variant}Y` : `${variant}N`;
-    let bytes = cache.get(e, key);
+    let bytes = model.serialized(e, key);
     if (bytes === undefined) {
       bytes = Buffer.from(JSON.stringify(presentUserRow({ ...(e.row as UserRow), departments: e.departments }, opts, fields)));
-      cache.set(e, key, bytes);
+      model.keepSerialized(e, key, bytes);
     }
     out.push(bytes);
   }
