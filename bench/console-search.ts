@@ -107,7 +107,7 @@ export const consoleSearchBenchmark: Benchmark = {
         let loaded = false;
         for (const reads of ['memory', 'sql'] as const) {
           ctx.log(`${engine.name}, --reads ${reads}: starting a server${loaded ? '' : ` and loading ${USERS} users`}`);
-          const server = forkServer<ServerMessage>(SERVER, ['--import', 'tsx']);
+          const server = await forkServer<ServerMessage>(SERVER, []);
           const start: StartMessage = { type: 'start', db: target.db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers: [1], reads, consoleUser: 1, loaded };
           try {
             const ready = await server.ask(start, 'ready');

@@ -144,8 +144,8 @@ interface Server {
  */
 async function startServer(db: string): Promise<Server> {
   const prof = process.env.ROSTER_BENCH_PROF;
-  const execArgv = ['--expose-gc', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx'];
-  const server = forkServer<HardeningServerMessage>(SERVER, execArgv);
+  const execArgv = ['--expose-gc', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
+  const server = await forkServer<HardeningServerMessage>(SERVER, execArgv);
   try {
     const { url, pid } = await server.ask({ type: 'start', db }, 'ready');
     return { url, pid, ask: (type) => server.ask({ type }, type), stop: () => server.stop() };

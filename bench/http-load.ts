@@ -155,7 +155,7 @@ interface Server {
 
 /** Forks bench/http-server.ts on `db` and waits until it listens with the company loaded. */
 async function startServer(db: string, webhookUsers: number[]): Promise<Server> {
-  const server = forkServer<ServerMessage>(SERVER, ['--import', 'tsx', '--expose-gc']);
+  const server = await forkServer<ServerMessage>(SERVER, ['--expose-gc']);
   const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers, reads: READS };
   try {
     const { url, hooks, loadMs, startMs, rss, model } = await server.ask(start, 'ready');

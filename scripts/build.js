@@ -4,18 +4,15 @@
 // bin/roster.js runs dist/ only while dist/.built is newer than every source file.
 //
 // esbuild (the compiler tsx runs on) bundles the command line from src/cli/main.ts, split at its
-// dynamic imports so each command still loads only what it uses. Kysely and Zod are bundled in:
-// they are ES modules of hundreds of small files (Kysely alone is 260), which Node resolves,
-// reads and links one by one: Kysely's took a quarter of a `roster webhook create`. The other
-// packages (CommonJS, native) stay imports from node_modules, as the sources have them.
+// dynamic imports so each command still loads only what it uses (options: scripts/build-options.js).
 //
 // Every file lands directly in dist/, one level below the project root as src/paths.ts is below
 // it, which is what the paths to the project's own files (console/, seeds/) are resolved from.
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildOptions } from './build-options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLED = new Set(['kysely', 'zod']);
 
 let esbuild;
 try {
@@ -26,14 +23,6 @@ try {
   process.exit(0);
 }
 
-const packageOf = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
-const externalPackages = {
-  name: 'external-packages',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageOf(args.path)) ? undefined : { path: args.path, external: true }));
-  },
-};
-
 rmSync(`${root}dist`, { recursive: true, force: true });
 try {
   await esbuild.build({
@@ -42,16 +31,8 @@ try {
     outdir: 'dist',
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',
-    bundle: true,
+    ...buildOptions,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    plugins: [externalPackages],
-    // stack traces and logs show the names the sources give, not a bundle's renamed duplicates
-    keepNames: true,
-    sourcemap: true,
-    logLevel: 'warning',
   });
 } catch {
   // esbuild has printed the errors
