@@ -66,8 +66,14 @@ export async function createRoster(config: Config, options: { store?: Store; ins
   const committedElsewhere = store.committedElsewhere;
   if (read && committedElsewhere) {
     // a webhook the command line revoked, a user another server dismissed: refused and answered
-    // from the next request on, not after the feed's next poll (25 ms)
-    app.beforeRequest = () => (committedElsewhere() ? app.afterWrite!() : undefined);
+    // from the next request on, not after the feed's next poll (25 ms). Requests that come while
+    // the model catches up wait for it too, not only the one that noticed.
+    let catchingUp: Promise<void> | undefined;
+    app.beforeRequest = () => {
+      if (catchingUp || !committedElsewhere()) return catchingUp;
+      catchingUp = app.afterWrite!().finally(() => (catchingUp = undefined));
+      return catchingUp;
+    };
   }
   const installers = [installOAuth(app), adminRoutes, changesRoutes, eventRoutes, controlRoutes, healthRoutes, metricsRoutes, consoleRoutes, ...(options.installers ?? [])];
   const server = await buildServer(app, installers).catch(async (error: unknown) => {
