@@ -12,8 +12,11 @@ export function answerTooLarge(maxBytes: number): RestError {
  */
 const SLICE_BYTES = 256 * 1024;
 
-/** Text is gathered in one string up to this many characters before it is counted and set aside. */
+/** Text is gathered in one string up to this many characters before it is encoded. */
 const RUN_CHARS = 64 * 1024;
+
+/** The first buffer of an answer: most answers fit, larger ones double it as they grow. */
+const FIRST_BYTES = 64 * 1024;
 
 /**
  * JSON for a response, as UTF-8: JSON.stringify, except that WireMaps keep their key order (an
@@ -44,11 +47,14 @@ export async function toJsonSliced(value: unknown, maxBytes = Infinity): Promise
   return out.bytes();
 }
 
-/** The answer being written: runs of text, and the bytes of RawJson between them. */
+/**
+ * The answer being written, straight into one buffer: runs of text are encoded into it and the
+ * bytes of RawJson copied in, so nothing is held twice or walked again at the end.
+ */
 class Pieces {
-  private readonly parts: (string | Buffer)[] = [];
-  private run = '';
+  private buffer = Buffer.allocUnsafe(FIRST_BYTES);
   private size = 0;
+  private run = '';
   private nextSlice: number;
 
   constructor(
@@ -65,8 +71,9 @@ class Pieces {
 
   raw(bytes: Buffer): void {
     this.endRun();
-    this.count(bytes.length);
-    this.parts.push(bytes);
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.size);
+    this.size += bytes.length;
   }
 
   /** Whether a slice is full: the writer then yields. */
@@ -79,22 +86,27 @@ class Pieces {
 
   bytes(): Buffer {
     this.endRun();
-    const buffer = Buffer.allocUnsafe(this.size);
-    let at = 0;
-    for (const p of this.parts) at += typeof p === 'string' ? buffer.write(p, at) : p.copy(buffer, at);
-    return buffer;
+    return this.buffer.subarray(0, this.size);
   }
 
   private endRun(): void {
-    if (!this.run) return;
-    this.count(Buffer.byteLength(this.run));
-    this.parts.push(this.run);
+    const run = this.run;
+    if (!run) return;
     this.run = '';
+    // a UTF-16 unit is at most three bytes of UTF-8: counted exactly only when that might not fit
+    if (this.size + run.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(run));
+    this.size += this.buffer.write(run, this.size);
+    if (this.size > this.maxBytes) throw answerTooLarge(this.maxBytes);
   }
 
-  private count(bytes: number): void {
-    this.size += bytes;
-    if (this.size > this.maxBytes) throw answerTooLarge(this.maxBytes);
+  /** Room for `bytes` more, unless that takes the answer past the cap. */
+  private reserve(bytes: number): void {
+    const need = this.size + bytes;
+    if (need > this.maxBytes) throw answerTooLarge(this.maxBytes);
+    if (need <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
+    grown.set(this.buffer.subarray(0, this.size));
+    this.buffer = grown;
   }
 }
 
