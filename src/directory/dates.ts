@@ -94,12 +94,9 @@ export function atomOrFalse(unixSeconds: number | null | undefined, timeZone: st
   return unixSeconds === null || unixSeconds === undefined ? false : formatAtom(unixSeconds, timeZone);
 }
 
-/** Today's calendar date in the time zone, `YYYY-MM-DD`. */
+/** Today's calendar date in the time zone, `YYYY-MM-DD`: the date of formatAtom's instant. */
 export function todayIn(timeZone: string, nowSeconds = clock.seconds()): string {
-  const s = Math.floor(nowSeconds);
-  // the wall clock read with the UTC getters, as formatAtom does: Intl is asked once an hour, not per call
-  const t = new Date((s + offsetAt(s, timeZone)) * 1000);
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return formatAtom(nowSeconds, timeZone).slice(0, 10);
 }
 
 /** The instant a calendar day starts in the time zone. */

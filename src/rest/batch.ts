@@ -5,6 +5,7 @@
  * `$result[key][path...]` (also `$next`, `$total`, `$time`, `$error`), which is how the SDK
  * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
  */
+import { performance } from 'node:perf_hooks';
 import { decodeLimits, parseQueryString, splitParams } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
@@ -17,6 +18,9 @@ import { RawJson, WireMap } from './wire-map.js';
 
 /** Upstream's BATCH_MAX_LENGTH. */
 export const BATCH_MAX_LENGTH = 50;
+
+/** How long a batch runs commands before the event loop serves others (milliseconds). */
+const BATCH_TURN_MS = 2;
 
 export interface BatchResult {
   result: WireMap;
@@ -175,7 +179,8 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, see
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = splitParams(params, {}).params;
   seen.params = params;
-  await beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
+  const fault = beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
+  if (fault) await fault;
   timing.processStarted = nowSeconds();
   const outcome = await invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
   timing.processFinished = nowSeconds();
@@ -191,6 +196,7 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
   const commands = readCommands(param(params, 'cmd') ?? []);
   const halt = isHalt(param(params, 'halt'));
   const out = emptyBatchResult();
+  let turnStarted = performance.now();
   for (const [index, [key, text]] of commands.entries()) {
     if (index >= BATCH_MAX_LENGTH) {
       const tooMany = new RestError('ERROR_BATCH_LENGTH_EXCEEDED');
@@ -199,8 +205,12 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
       if (halt) break;
       continue;
     }
-    // between commands other requests get their turn: a batch never holds the event loop for more than one command
-    if (index > 0) await new Promise<void>((resume) => setImmediate(resume));
+    // other requests get their turn between commands: a batch holds the event loop for at most
+    // one command past BATCH_TURN_MS (a turn per command cost more than a short command itself)
+    if (performance.now() - turnStarted >= BATCH_TURN_MS) {
+      await new Promise<void>((resume) => setImmediate(resume));
+      turnStarted = performance.now();
+    }
     const seen: SeenCommand = { method: '', params: {} };
     try {
       const outcome = await runCommand(ctx, text, out, seen);

@@ -84,8 +84,9 @@ export async function invoke(app: App, caller: Caller, definition: MethodDefinit
     await limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
     throw error;
   }
-  const operating = await limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
-  return { ...outcome, operating };
+  // the counters in memory answer without a promise, and every command of a batch passes here
+  const operating = limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
+  return { result: outcome.result, total: outcome.total, next: outcome.next, operating: operating instanceof Promise ? await operating : operating };
 }
 
 /** Turns anything thrown into the wire error, logging what is not a RestError. */
@@ -116,7 +117,8 @@ async function dispatchCall(app: App, request: RestRequest, trace?: Trace): Prom
     const caller = await authenticate(app, request.credentials);
     noteCaller(trace, caller); // control plane: the journal's credential
     await app.limits?.admit(caller.credential);
-    await beforeInvoke(app, trace, caller, definition.name); // control plane: scripted faults
+    const fault = beforeInvoke(app, trace, caller, definition.name); // control plane: scripted faults
+    if (fault) await fault;
     timing.processStarted = nowSeconds();
     const outcome = await invoke(app, caller, definition, request.params, { baseUrl: request.baseUrl, requestId: request.requestId, trace });
     timing.processFinished = nowSeconds();

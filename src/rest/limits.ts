@@ -219,22 +219,22 @@ export class Limits {
 
   /** Before a method runs: 429 OPERATION_TIME_LIMIT when its time in the window is over budget. A promise only when the counters are shared. */
   beforeCall(credential: Credential, method: string): Promise<void> | undefined {
-    const check = (state: OperatingState | null) => {
-      if (state && state.total > this.budget) throw new RestError('OPERATION_TIME_LIMIT');
-    };
     const state = this.read(credential, method, 0);
-    if (state instanceof Promise) return state.then(check);
-    check(state);
+    if (state instanceof Promise) return state.then(this.check);
+    this.check(state);
     return undefined;
   }
 
   /** After a method ran: adds its time and reports the window for the `time` block. A promise only when the counters are shared. */
   afterCall(credential: Credential, method: string, seconds: number): OperatingReport | Promise<OperatingReport> {
-    const report = (state: OperatingState | null): OperatingReport =>
-      state ? { operating: round(state.total), operating_reset_at: state.resetAt } : { operating: 0, operating_reset_at: clock.unix() + OPERATING_WINDOW_SECONDS };
     const state = this.read(credential, method, Math.max(seconds, 0));
     return state instanceof Promise ? state.then(report) : report(state);
   }
+
+  // bound once, not a closure per call: every call of every method passes here twice
+  private readonly check = (state: OperatingState | null): void => {
+    if (state && state.total > this.budget) throw new RestError('OPERATION_TIME_LIMIT');
+  };
 
   private read(credential: Credential, method: string, seconds: number): OperatingState | Promise<OperatingState | null> {
     const key = `op:${credentialKey(credential)}:${method}`;
@@ -272,6 +272,11 @@ export class Limits {
 /** Limits are per webhook or per OAuth application, never per token or per user. */
 export function credentialKey(credential: Credential): string {
   return `${credential.kind}:${credential.id}`;
+}
+
+/** The window's state for the `time` block; without the counters (a shared store down), an empty window. */
+function report(state: OperatingState | null): OperatingReport {
+  return state ? { operating: round(state.total), operating_reset_at: state.resetAt } : { operating: 0, operating_reset_at: clock.unix() + OPERATING_WINDOW_SECONDS };
 }
 
 /** Operating seconds with microsecond precision, as upstream prints them. */

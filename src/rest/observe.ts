@@ -93,9 +93,12 @@ export function noteCaller(trace: Trace | undefined, caller: Caller): void {
   if (trace) trace.caller = caller;
 }
 
-/** The caller passed the request limit too: apply any fault rule. */
-export async function beforeInvoke(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> {
-  if (!app.faults?.size) return;
+/** The caller passed the request limit too: apply any fault rule (a promise only when there are rules). */
+export function beforeInvoke(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> | undefined {
+  return app.faults?.size ? invokeFault(app, trace, caller, method) : undefined;
+}
+
+async function invokeFault(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> {
   try {
     const hit = await applyFault(app.faults, method, caller);
     if (hit && trace) trace.fault = hit;
@@ -105,9 +108,12 @@ export async function beforeInvoke(app: App, trace: Trace | undefined, caller: C
   }
 }
 
-/** A batch command is about to run: apply any fault rule to it. */
-export async function beforeCommand(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> {
-  if (!app.faults?.size) return;
+/** A batch command is about to run: apply any fault rule to it (a promise only when there are rules). */
+export function beforeCommand(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> | undefined {
+  return app.faults?.size ? commandFault(app, trace, caller, method) : undefined;
+}
+
+async function commandFault(app: App, trace: Trace | undefined, caller: Caller, method: string): Promise<void> {
   try {
     const hit = await applyFault(app.faults, method, caller);
     if (hit && trace) trace.commandFault = hit;
