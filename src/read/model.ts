@@ -102,6 +102,9 @@ interface Dirty {
   seq: number;
 }
 
+/** Colleague ids kept per version, all lists together: a head's list at 5,000 departments is 5,000 ids. */
+const COLLEAGUE_IDS = 256 * 1024;
+
 const emptyDirty = (): Dirty => ({
   full: false,
   users: new Set(),
@@ -142,6 +145,9 @@ export class ReadModel {
     people?: PeopleOrder;
     /** what the list evaluators of src/read/ derive from this version (`memo`) */
     memos?: Map<string, unknown>;
+    /** colleague lists by user: a head's is every head of the company, thousands in a large one */
+    colleagues?: Map<number, readonly number[]>;
+    colleagueIds?: number;
   } = { version: -1 };
   private readonly lru = new Map<number, UserEntry>();
   private pending = emptyDirty();
@@ -333,11 +339,26 @@ export class ReadModel {
       .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : a.user_id - b.user_id));
   }
 
-  /** im.department.colleagues.list's ids for the user: the rule of src/directory/colleagues.ts over the model. */
-  colleagues(userId: number): number[] {
-    const tree = this.tree();
-    const links = this.users.get(userId)?.departments ?? [];
-    return colleaguesFrom(tree, userId, links, this.activeMembers(tree.sortIds(links)));
+  /**
+   * im.department.colleagues.list's ids for the user: the rule of src/directory/colleagues.ts over
+   * the model, kept until the next change (a list shared by every caller, never to be changed).
+   */
+  colleagues(userId: number): readonly number[] {
+    const d = this.fresh();
+    d.colleagues ??= new Map();
+    let ids = d.colleagues.get(userId);
+    if (!ids) {
+      const tree = this.tree();
+      const links = this.users.get(userId)?.departments ?? [];
+      ids = colleaguesFrom(tree, userId, links, this.activeMembers(tree.sortIds(links)));
+      d.colleagueIds = (d.colleagueIds ?? 0) + ids.length + 1;
+      if (d.colleagueIds > COLLEAGUE_IDS) {
+        d.colleagues.clear();
+        d.colleagueIds = ids.length + 1;
+      }
+      d.colleagues.set(userId, ids);
+    }
+    return ids;
   }
 
   /**
