@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of one server instance (`GET /metrics`, prom-client). Each App has its own
- * Registry, so several servers in one process (a test suite) keep separate numbers.
+ * Registry, so several servers in one process (a test suite) keep separate numbers; the process
+ * metrics (CPU, memory, event loop, GC) are the process's, collected once for all of them.
  *
  * Fed here: requests, latency, batch commands, store statements, limit rejections, injected
  * faults, process metrics. Registered for later work to feed (the change feed, the read model,
@@ -8,6 +9,21 @@
  * 'users'}, n)`, `app.metrics.eventDeliveries.inc({outcome: 'delivered'})`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's process metrics, in a registry of their own. Its GC histogram observes the
+ * process for as long as it runs: collected into a server's registry, it kept every closed server
+ * (the read model and all) alive through that registry's other metrics.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -85,11 +101,10 @@ export class Metrics {
       },
     });
     this.changeFeedLag.set(0);
-    collectDefaultMetrics({ register: this.registry });
   }
 
   text(): Promise<string> {
-    return this.registry.metrics();
+    return Registry.merge([this.registry, processMetrics()]).metrics();
   }
 
   get contentType(): string {
