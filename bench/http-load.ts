@@ -144,6 +144,7 @@ interface Server {
   loadMs: number;
   startMs: number;
   rss: number;
+  heap: number;
   model: string;
   sample(): Promise<{ statements: number; cpuMs: number; rss: number }>;
   /** ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of what runs between start and stop, written there */
@@ -158,13 +159,14 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
   const server = await forkServer<ServerMessage>(SERVER, ['--expose-gc']);
   const start: StartMessage = { type: 'start', db, users: USERS, departments: DEPARTMENTS, seed: SEED, webhookUsers, reads: READS };
   try {
-    const { url, hooks, loadMs, startMs, rss, model } = await server.ask(start, 'ready');
+    const { url, hooks, loadMs, startMs, rss, heap, model } = await server.ask(start, 'ready');
     return {
       url,
       hooks,
       loadMs,
       startMs,
       rss,
+      heap,
       model,
       bare: async (answers) => (await server.ask({ type: 'bare', answers }, 'bare-ready')).url,
       sample: () => server.ask({ type: 'sample' }, 'sample'),
@@ -322,7 +324,7 @@ export const httpBenchmark: Benchmark = {
         const server = await startServer(target.db, [1, head]);
         loads.push(`${engine.name} ${seconds(server.loadMs)}`);
         let peakRss = server.rss;
-        ctx.log(`${engine.name}: started in ${Math.round(server.startMs)} ms, RSS ${mib(server.rss)}; ${server.model}`);
+        ctx.log(`${engine.name}: started in ${Math.round(server.startMs)} ms, RSS ${mib(server.rss)} (V8 heap in use ${mib(server.heap)}); ${server.model}`);
         try {
           for (const s of list) {
             const checked = await preflight(server, s);
@@ -346,6 +348,7 @@ export const httpBenchmark: Benchmark = {
             const completed = r.requests.total;
             const perSecond = completed / r.duration;
             peakRss = Math.max(peakRss, after.rss);
+            ctx.log(`      RSS ${mib(after.rss)} after it`);
             // the floor: a bare node:http server in the same process answering the very same bytes
             const bareUrl = await server.bare(checked.answers);
             await load(server, s, WARMUP, bareUrl);
@@ -372,7 +375,7 @@ export const httpBenchmark: Benchmark = {
               problems.length ? `**${cell(problems.join('; '))}**` : `none of ${completed}`,
             ]);
           }
-          memory.push([engine.name, `${Math.round(server.startMs)} ms`, mib(server.rss), mib(peakRss), server.model]);
+          memory.push([engine.name, `${Math.round(server.startMs)} ms`, mib(server.rss), mib(server.heap), mib(peakRss), server.model]);
         } finally {
           await server.stop();
         }
@@ -398,7 +401,7 @@ export const httpBenchmark: Benchmark = {
       `Reads: \`--reads ${READS}\`. "same bytes" is a bare \`node:http\` server, in the server's process after Roster's run, answering each request with the very bytes Roster gave ` +
         'for it (the floor for that answer on this machine), loaded the same way; "ratio" is Roster\'s requests/s over it.',
       '',
-      table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'RSS peak under load', 'read model'], memory),
+      table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'V8 heap in use at rest', 'RSS peak under load', 'read model'], memory),
       '',
       `Each connection cycles through ${VARIANTS} request bodies where the scenario has variants (ids drawn with a fixed seed; fast pages from ` +
         `${VARIANTS} points of the id range). FIND=${find} matches ${searchTotal ?? '?'} users. "statements/request" counts the statements the server ` +

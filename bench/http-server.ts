@@ -4,7 +4,7 @@
  * machine's cores). Started with `fork`, it talks over the IPC channel:
  *
  *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads, consoleUser?, loaded? }
- *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, model, console? }   (hooks: webhook base URL per user id;
+ *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, heap, model, console? }   (hooks: webhook base URL per user id;
  *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
  *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss }
@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createRoster, type Roster } from '../src/app.js';
-import { testConfig } from '../src/config.js';
+import { testConfig, type Config } from '../src/config.js';
 import { SCOPES } from '../src/rest/scopes.js';
 import { replaceDirectory } from '../src/state/directory-file.js';
 import { generateCompany } from '../src/state/generate.js';
@@ -52,8 +52,8 @@ export interface BareMessage {
 }
 
 export type ServerMessage =
-  /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss after it */
-  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; model: string; console?: string }
+  /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss and heap (V8's, in use) after it, collected */
+  | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; heap: number; model: string; console?: string }
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size now */
   | { type: 'sample'; statements: number; cpuMs: number; rss: number }
@@ -69,9 +69,13 @@ export interface ProfileMessage {
 const send = (message: ServerMessage) => process.send?.(message);
 let roster: Roster | undefined;
 
-async function start(m: StartMessage): Promise<void> {
-  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory' });
-  const loader = await createRoster(config);
+/**
+ * Writes the company (unless an earlier server did) and the credentials, with a server of its
+ * own that is closed and gone before the measured one starts.
+ */
+async function prepare(m: StartMessage, config: Config): Promise<{ hooks: Record<number, string>; loadMs: number; consoleCookie?: string }> {
+  // no read model: the process's memory afterwards is the measured server's, as after `roster serve`
+  const loader = await createRoster({ ...config, reads: 'sql' });
   const loadStart = performance.now();
   if (!m.loaded) await replaceDirectory(loader.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));
   const loadMs = performance.now() - loadStart;
@@ -82,6 +86,12 @@ async function start(m: StartMessage): Promise<void> {
   }
   const consoleCookie = m.consoleUser === undefined ? undefined : `${SESSION_COOKIE}=${await createSession(loader.store, m.consoleUser, clock.unix())}`;
   await loader.close();
+  return { hooks, loadMs, consoleCookie };
+}
+
+async function start(m: StartMessage): Promise<void> {
+  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory' });
+  const { hooks, loadMs, consoleCookie } = await prepare(m, config);
   // the start-up that counts: a server on a database that already holds the company
   (globalThis as { gc?: () => void }).gc?.();
   const startAt = performance.now();
@@ -89,7 +99,8 @@ async function start(m: StartMessage): Promise<void> {
   const url = await roster.listen();
   const startMs = performance.now() - startAt;
   (globalThis as { gc?: () => void }).gc?.();
-  send({ type: 'ready', url, hooks, loadMs, startMs, rss: process.memoryUsage().rss, model: roster.app.read?.describe() ?? 'no read model (--reads sql)', console: consoleCookie });
+  const memory = process.memoryUsage();
+  send({ type: 'ready', url, hooks, loadMs, startMs, rss: memory.rss, heap: memory.heapUsed, model: roster.app.read?.describe() ?? 'no read model (--reads sql)', console: consoleCookie });
 }
 
 let bare: Server | undefined;
