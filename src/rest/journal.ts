@@ -1,6 +1,6 @@
 /**
- * The request journal: the last N REST calls of a server instance (`--journal-size`, 0 = off),
- * kept in a ring in memory, for tests that assert what their code sent ("im.user.list.get was
+ * The request journal: the last N REST calls of a server instance (`--journal-size`, 0 = off;
+ * fewer when their parameters would pass JOURNAL_BYTES), kept in a ring in memory, for tests that assert what their code sent ("im.user.list.get was
  * called exactly once") and for `roster requests --follow`. Entries are written by the
  * dispatcher's observer (observe.ts), with parameters already redacted (redact.ts).
  */
@@ -67,22 +67,53 @@ export interface JournalListener {
   cleared(): void;
 }
 
+/**
+ * What the kept entries may hold together, about: 10,000 batches of 50 commands were 200 MB,
+ * more than the whole directory of 100,000 users. The oldest entries go first.
+ */
+export const JOURNAL_BYTES = 16 * 1024 * 1024;
+
+/** An entry's own fields and a batch command's, beside their parameters. */
+const ENTRY_BYTES = 300;
+const COMMAND_BYTES = 150;
+
 export class Journal {
   private readonly ring: (JournalEntry | undefined)[];
-  private next = 0;
+  private readonly sizes: number[];
+  /** the oldest kept entry's place, and how many are kept */
+  private first = 0;
+  private kept = 0;
+  private bytes = 0;
   private lastId = 0;
   private readonly listeners = new Set<JournalListener>();
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    private readonly budget = JOURNAL_BYTES,
+  ) {
     this.ring = new Array(size);
+    this.sizes = new Array<number>(size).fill(0);
   }
 
-  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+  /** Adds an entry whose parameters hold about `paramBytes` (Redactor.kept). */
+  add(entry: Omit<JournalEntry, 'id'>, paramBytes = 0): JournalEntry {
     const full = { id: ++this.lastId, ...entry };
-    this.ring[this.next] = full;
-    this.next = (this.next + 1) % this.size;
+    const bytes = ENTRY_BYTES + (entry.commands?.length ?? 0) * COMMAND_BYTES + paramBytes;
+    while (this.kept > 0 && (this.kept === this.size || this.bytes + bytes > this.budget)) this.dropOldest();
+    const at = (this.first + this.kept) % this.size;
+    this.ring[at] = full;
+    this.sizes[at] = bytes;
+    this.bytes += bytes;
+    this.kept++;
     for (const l of this.listeners) l.added(full);
     return full;
+  }
+
+  private dropOldest(): void {
+    this.ring[this.first] = undefined;
+    this.bytes -= this.sizes[this.first]!;
+    this.first = (this.first + 1) % this.size;
+    this.kept--;
   }
 
   /** Hears every entry added from now on (the journal's stream); returns the function that stops it. */
@@ -100,9 +131,8 @@ export class Journal {
   list(filter: JournalFilter = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
     const limit = filter.limit ?? Infinity;
-    for (let i = 1; i <= this.size && out.length < limit; i++) {
-      const entry = this.ring[(this.next - i + this.size) % this.size];
-      if (!entry) break;
+    for (let i = this.kept - 1; i >= 0 && out.length < limit; i--) {
+      const entry = this.ring[(this.first + i) % this.size]!;
       if (matches(entry, filter)) out.push(entry);
     }
     return out;
@@ -123,7 +153,7 @@ export class Journal {
 
   clear(): void {
     this.ring.fill(undefined);
-    this.next = 0;
+    this.first = this.kept = this.bytes = 0;
     for (const l of this.listeners) l.cleared();
   }
 }

@@ -64,18 +64,19 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
     else if (error && LIMIT_CODES[error]) metrics.limitRejections.inc({ limit: LIMIT_CODES[error] });
   }
   if (app.journal && trace.redactor) {
+    const params = trace.redactor.value(request.params);
     app.journal.add({
       time: new Date(at).toISOString(),
       at,
       method,
       credential: credentialOf(trace.caller),
-      params: trace.redactor.value(request.params),
+      params,
       status: response.status,
       error,
       duration_ms: Math.round(seconds * 1e6) / 1e3,
       ...(trace.fault ? { fault: trace.fault } : {}),
       ...(method === 'batch' && trace.caller ? { commands: trace.commands } : {}),
-    });
+    }, trace.redactor.kept);
   }
   return response;
 }
