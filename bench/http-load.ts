@@ -146,7 +146,7 @@ interface Server {
   rss: number;
   heap: number;
   model: string;
-  sample(): Promise<{ statements: number; cpuMs: number; rss: number }>;
+  sample(): Promise<{ statements: number; cpuMs: number; rss: number; heap: number }>;
   /** ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of what runs between start and stop, written there */
   profile(action: 'start' | 'stop', name: string): Promise<unknown>;
   /** starts the same-bytes floor in the server's process: its URL */
@@ -348,7 +348,7 @@ export const httpBenchmark: Benchmark = {
             const completed = r.requests.total;
             const perSecond = completed / r.duration;
             peakRss = Math.max(peakRss, after.rss);
-            ctx.log(`      RSS ${mib(after.rss)} after it`);
+            ctx.log(`      RSS ${mib(after.rss)} after it, V8 heap ${mib(after.heap)}`);
             // the floor: a bare node:http server in the same process answering the very same bytes
             const bareUrl = await server.bare(checked.answers);
             await load(server, s, WARMUP, bareUrl);

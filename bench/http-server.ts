@@ -7,12 +7,13 @@
  *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, heap, model, console? }   (hooks: webhook base URL per user id;
  *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
- *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss }
+ *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss, heap }
  *   parent → { type: 'profile', action: 'start' | 'stop', name }  child → { type: 'profiled' }
  *            (with ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of exactly the measured load, written there as <name>.cpuprofile)
  *   parent → { type: 'stop' }    the child closes the server and the store and exits
  *
- * It exits by itself when the parent goes away.
+ * It exits by itself when the parent goes away. ROSTER_BENCH_JOURNAL=0 runs it without the
+ * request journal (`--journal-size 0`, as a directory service that no test suite reads may run).
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -55,8 +56,8 @@ export type ServerMessage =
   /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss and heap (V8's, in use) after it, collected */
   | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; heap: number; model: string; console?: string }
   | { type: 'bare-ready'; url: string }
-  /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size now */
-  | { type: 'sample'; statements: number; cpuMs: number; rss: number }
+  /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size and V8's heap (reserved) now */
+  | { type: 'sample'; statements: number; cpuMs: number; rss: number; heap: number }
   | { type: 'profiled' }
   | { type: 'error'; message: string };
 
@@ -90,7 +91,7 @@ async function prepare(m: StartMessage, config: Config): Promise<{ hooks: Record
 }
 
 async function start(m: StartMessage): Promise<void> {
-  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory' });
+  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory', ...(process.env.ROSTER_BENCH_JOURNAL === '0' ? { journalSize: 0 } : {}) });
   const { hooks, loadMs, consoleCookie } = await prepare(m, config);
   // the start-up that counts: a server on a database that already holds the company
   (globalThis as { gc?: () => void }).gc?.();
@@ -155,7 +156,8 @@ process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 
     });
   } else if (m.type === 'sample') {
     const cpu = process.cpuUsage();
-    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: process.memoryUsage().rss });
+    const memory = process.memoryUsage();
+    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: memory.rss, heap: memory.heapTotal });
   } else if (m.type === 'stop') {
     void stop(0);
   }
