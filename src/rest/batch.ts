@@ -6,7 +6,7 @@
  * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
  */
 import { performance } from 'node:perf_hooks';
-import { decodeLimits, parseQueryString, splitParams } from './request-params.js';
+import { commandParams, decodeLimits, parseQueryString } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
 import { beforeCommand, DropConnection, noteCommand } from './observe.js';
@@ -129,6 +129,14 @@ function embed(value: unknown, reference: string): string {
   throw new UnresolvedReference(`Reference ${reference} is a list or a map and cannot be part of a longer text`);
 }
 
+/** Whether any text in the value could hold a reference: most commands' parameters hold none. */
+function hasReference(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('$');
+  if (value === null || typeof value !== 'object') return false;
+  for (const v of Object.values(value)) if (hasReference(v)) return true;
+  return false;
+}
+
 /**
  * Replaces references in parameter values: a value that is exactly one reference becomes the
  * referenced value whatever its type; references inside longer text become its text.
@@ -169,15 +177,15 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, see
   const definition = ctx.app.registry.get(method);
   if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
   if (definition.batch === false) throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
-  let params: Params;
+  let params = parseQueryString(query, decodeLimits(ctx.app.config));
   try {
-    params = substitute(parseQueryString(query, decodeLimits(ctx.app.config)), out) as Params;
+    if (hasReference(params)) params = substitute(params, out) as Params;
   } catch (error) {
     if (error instanceof UnresolvedReference) throw new RestError('ERROR_ARGUMENT', error.message);
     throw error;
   }
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
-  params = splitParams(params, {}).params;
+  params = commandParams(params);
   seen.params = params;
   const fault = beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
   if (fault) await fault;

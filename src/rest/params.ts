@@ -35,6 +35,8 @@ export function isYes(value: unknown): boolean {
 
 /** Top-level keys upper-cased, as every im handler does before reading them. */
 export function upperKeys(params: Params): Params {
+  // callers mostly write them in upper case already: then the object as it is, not a copy
+  if (Object.keys(params).every((k) => k === k.toUpperCase())) return params;
   const out: Params = {};
   for (const [k, v] of Object.entries(params)) out[k.toUpperCase()] = v;
   return out;

@@ -79,3 +79,9 @@ export function splitParams(query: Params, body: Params): SplitParams {
   }
   return { params, token };
 }
+
+/** A batch command's parameters without credentials and telemetry: the object itself when it holds none. */
+export function commandParams(params: Params): Params {
+  const clean = Object.keys(params).every((key) => !isTelemetry(key) && key !== '__proto__' && !SERVER_KEYS.has(key));
+  return clean ? params : splitParams(params, {}).params;
+}
