@@ -723,8 +723,15 @@ function narrowed(kept: ReadonlyMap<string, readonly number[]>, words: readonly 
 }
 
 /** What, besides the user and the day, shapes a serialized user object: once per request. */
+/** The last form made, with and without AVATAR_HR: the same key string again lets a memo hit compare by identity. */
+const lastForms: [UserForm | undefined, UserForm | undefined] = [undefined, undefined];
+
 export function userForm(opts: PresentOptions, avatarHr: boolean, today: string): UserForm {
-  return { today, opts, avatarHr, key: `${avatarHr ? 1 : 0}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}` };
+  const last = lastForms[avatarHr ? 1 : 0];
+  if (last && last.today === today && last.opts.baseUrl === opts.baseUrl && last.opts.timeZone === opts.timeZone && last.opts.nameTemplate === opts.nameTemplate) return last;
+  const form = { today, opts, avatarHr, key: `${avatarHr ? 1 : 0}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}` };
+  lastForms[avatarHr ? 1 : 0] = form;
+  return form;
 }
 
 /** The last day of the leave the user is on `today` (overlapping leaves: the latest end), as `loadUsers` computes it. */

@@ -236,8 +236,14 @@ export class Limits {
     if (state && state.total > this.budget) throw new RestError('OPERATION_TIME_LIMIT');
   };
 
+  /** counter keys by credential and method, made once: every call reads and writes its counter */
+  private readonly keys = new WeakMap<Credential, Map<string, string>>();
+
   private read(credential: Credential, method: string, seconds: number): OperatingState | Promise<OperatingState | null> {
-    const key = `op:${credentialKey(credential)}:${method}`;
+    let keys = this.keys.get(credential);
+    if (!keys) this.keys.set(credential, (keys = new Map()));
+    let key = keys.get(method);
+    if (key === undefined) keys.set(method, (key = `op:${credentialKey(credential)}:${method}`));
     if (this.backend.operatingNow) return this.backend.operatingNow(key, seconds);
     return this.readShared(key, seconds);
   }

@@ -103,7 +103,19 @@ export class Metrics {
     this.changeFeedLag.set(0);
   }
 
+  /** batch commands run since the last scrape, by method and status: a counter step each was a visible share of a batch */
+  private readonly pendingCommands = new Map<string, Map<number, number>>();
+
+  /** One batch command: counted into `batchCommands` when the metrics are next read. */
+  countCommand(method: string, status: number): void {
+    let byStatus = this.pendingCommands.get(method);
+    if (!byStatus) this.pendingCommands.set(method, (byStatus = new Map()));
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+
   text(): Promise<string> {
+    for (const [method, byStatus] of this.pendingCommands) for (const [status, n] of byStatus) this.batchCommands.inc({ method, status: String(status) }, n);
+    this.pendingCommands.clear();
     return Registry.merge([this.registry, processMetrics()]).metrics();
   }
 

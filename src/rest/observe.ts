@@ -132,7 +132,7 @@ export function noteCommand(app: App, trace: Trace | undefined, key: string, see
   const status = error ? error.status : 200;
   const code = error ? ((error instanceof InjectedError ? error.wireCode : error.code) as string) : null;
   if (app.metrics) {
-    app.metrics.batchCommands.inc({ method: app.registry.get(seen.method) ? seen.method.toLowerCase() : 'unknown', status: String(status) });
+    app.metrics.countCommand(app.registry.get(seen.method) ? seen.method.toLowerCase() : 'unknown', status);
     if (fault) app.metrics.faults.inc({ action: fault.action });
     else if (code && LIMIT_CODES[code]) app.metrics.limitRejections.inc({ limit: LIMIT_CODES[code] });
   }
