@@ -367,7 +367,7 @@ export class ReadModel {
    * the members of the active groups they belong to.
    */
   visibility(viewer: Viewer): (id: number) => boolean {
-    if (!viewer.extranet) return () => true;
+    if (!viewer.extranet) return everyone;
     const seen = new Set<number>([viewer.id]);
     for (const g of this.groupsOfUser.get(viewer.id) ?? []) {
       if (this.groups.get(g)?.active !== 1) continue;
@@ -740,6 +740,8 @@ function absentUntil(entry: StoredUser, today: string): string | null {
   for (const a of entry.absences) if (a.date_from <= today && a.date_to >= today && (until === null || a.date_to > until)) until = a.date_to;
   return until;
 }
+
+const everyone = () => true;
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

@@ -168,7 +168,8 @@ interface SeenCommand {
   params: Params;
 }
 
-async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, seen: SeenCommand): Promise<MethodResult & { time: Record<string, unknown> }> {
+/** Runs one command and files its outcome under `key` in the batch's sections. */
+async function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResult, seen: SeenCommand): Promise<void> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
   const { method, query } = parseCommand(text);
@@ -192,7 +193,10 @@ async function runCommand(ctx: CallContext, text: unknown, out: BatchResult, see
   timing.processStarted = nowSeconds();
   const outcome = await invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
   timing.processFinished = nowSeconds();
-  return { ...outcome, time: timeBlock(timing, ctx.app.config.timezone, outcome.operating) };
+  out.result.set(key, outcome.result);
+  if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
+  if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
+  out.result_time.set(key, timeBlock(timing, ctx.app.config.timezone, outcome.operating));
 }
 
 export function emptyBatchResult(): BatchResult {
@@ -221,11 +225,7 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
     }
     const seen: SeenCommand = { method: '', params: {} };
     try {
-      const outcome = await runCommand(ctx, text, out, seen);
-      out.result.set(key, outcome.result);
-      if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
-      if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
-      out.result_time.set(key, outcome.time);
+      await runCommand(ctx, key, text, out, seen);
       noteCommand(ctx.app, ctx.trace, key, seen);
     } catch (error) {
       if (error instanceof DropConnection) throw error; // the whole connection goes
