@@ -29,6 +29,12 @@ const SEED = 42;
 const DURATION = Number(process.env.ROSTER_BENCH_HTTP_SECONDS ?? 8);
 /** seconds of the same load before measuring: JIT, pool connections */
 const WARMUP = 1;
+/**
+ * The measured seconds are split into rounds, Roster's and the floor's taking turns: this
+ * machine's speed drifts by half within a minute, and two runs a few seconds apart compared
+ * that drift as much as the servers.
+ */
+const ROUNDS = 4;
 const CONNECTIONS = 10;
 /** request bodies per scenario that each connection cycles through */
 const VARIANTS = 16;
@@ -280,6 +286,31 @@ function load(server: Server, s: Scenario, duration: number, url = server.url): 
   });
 }
 
+/**
+ * Rounds of one load as one: counts and bytes added up, the latency percentiles those of the
+ * round that had the worst (the rounds' histograms are not at hand to merge).
+ */
+function merged(rounds: Result[]): Result {
+  const sum = (f: (r: Result) => number) => rounds.reduce((n, r) => n + f(r), 0);
+  const worst = (f: (r: Result) => number) => Math.max(...rounds.map(f));
+  const statusCodeStats: Result['statusCodeStats'] = {};
+  for (const r of rounds) for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodeStats[code] = { count: (statusCodeStats[code]?.count ?? 0) + count };
+  const duration = sum((r) => r.duration);
+  const total = sum((r) => r.throughput.total);
+  return {
+    duration,
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    mismatches: sum((r) => r.mismatches),
+    non2xx: sum((r) => r.non2xx),
+    '2xx': sum((r) => r['2xx']),
+    statusCodeStats,
+    latency: { ...rounds[0]!.latency, p50: worst((r) => r.latency.p50), p99: worst((r) => r.latency.p99), totalCount: sum((r) => r.latency.totalCount) },
+    requests: { ...rounds[0]!.requests, total: sum((r) => r.requests.total), sent: sum((r) => r.requests.sent) },
+    throughput: { ...rounds[0]!.throughput, total, average: total / duration },
+  };
+}
+
 /** What went wrong under load, or an empty list. */
 function failures(r: Result): string[] {
   const out: string[] = [];
@@ -329,17 +360,34 @@ export const httpBenchmark: Benchmark = {
           for (const s of list) {
             const checked = await preflight(server, s);
             if (s.method === 'im.search.user.list') searchTotal = checked.total;
-            ctx.log(`${engine.name}: ${s.method} (${WARMUP} s warm-up, ${DURATION} s measured)`);
+            ctx.log(`${engine.name}: ${s.method} (${WARMUP} s warm-up, ${DURATION} s measured in ${ROUNDS} rounds, the floor's in between)`);
+            // the floor: a bare node:http server in the same process answering the very same bytes
+            const bareUrl = await server.bare(checked.answers);
             await load(server, s, WARMUP);
-            const before = await server.sample();
-            const clientBefore = process.cpuUsage();
-            const profileName = `${engine.name}-${s.method}-${list.indexOf(s)}`;
-            await server.profile('start', profileName);
-            const r = await load(server, s, DURATION);
-            await server.profile('stop', profileName);
-            const client = process.cpuUsage(clientBefore);
-            const after = await server.sample();
-            const share = (cpuMs: number) => `${Math.round((cpuMs / (r.duration * 1000)) * 100)} %`;
+            await load(server, s, WARMUP, bareUrl);
+            const rounds: Result[] = [];
+            const floors: Result[] = [];
+            let cpuMs = 0;
+            let clientMs = 0;
+            let after = await server.sample();
+            for (let round = 0; round < ROUNDS; round++) {
+              const before = after;
+              const clientBefore = process.cpuUsage();
+              const profileName = `${engine.name}-${s.method}-${list.indexOf(s)}-${round}`;
+              await server.profile('start', profileName);
+              rounds.push(await load(server, s, DURATION / ROUNDS));
+              await server.profile('stop', profileName);
+              const client = process.cpuUsage(clientBefore);
+              clientMs += (client.user + client.system) / 1000;
+              after = await server.sample();
+              cpuMs += after.cpuMs - before.cpuMs;
+              peakRss = Math.max(peakRss, after.rss);
+              floors.push(await load(server, s, DURATION / ROUNDS, bareUrl));
+              after = await server.sample();
+            }
+            const r = merged(rounds);
+            const floor = merged(floors);
+            const share = (ms: number) => `${Math.round((ms / (r.duration * 1000)) * 100)} %`;
             const problems = [
               ...checked.problems.slice(0, 3).map((p) => `before the load: ${p}`),
               ...(checked.problems.length > 3 ? [`before the load: ${checked.problems.length - 3} more problems`] : []),
@@ -347,12 +395,7 @@ export const httpBenchmark: Benchmark = {
             ];
             const completed = r.requests.total;
             const perSecond = completed / r.duration;
-            peakRss = Math.max(peakRss, after.rss);
             ctx.log(`      RSS ${mib(after.rss)} after it, V8 heap ${mib(after.heap)}`);
-            // the floor: a bare node:http server in the same process answering the very same bytes
-            const bareUrl = await server.bare(checked.answers);
-            await load(server, s, WARMUP, bareUrl);
-            const floor = await load(server, s, DURATION, bareUrl);
             const floorPerSecond = floor.requests.total / floor.duration;
             if (failures(floor).length) problems.push(`the floor: ${failures(floor).join('; ')}`);
             ctx.log(
@@ -371,7 +414,7 @@ export const httpBenchmark: Benchmark = {
               mb(r.throughput.average),
               completed ? kib(r.throughput.total / completed) : '–',
               Number(checked.statements.toFixed(1)),
-              `${share(after.cpuMs - before.cpuMs)} / ${share((client.user + client.system) / 1000)}`,
+              `${share(cpuMs)} / ${share(clientMs)}`,
               problems.length ? `**${cell(problems.join('; '))}**` : `none of ${completed}`,
             ]);
           }
@@ -393,12 +436,12 @@ export const httpBenchmark: Benchmark = {
       `The company: \`roster generate --users ${USERS} --departments ${DEPARTMENTS} --seed ${SEED}\`, loaded into a fresh SQLite file` +
         `${used.length > 1 ? ' and a fresh schema of the PostgreSQL database, dropped afterwards' : ' (PostgreSQL did not answer: not measured)'} (${loads.join(', ')}). The server is a real Roster (\`limits: off\`, log level silent) in a process of its own; ` +
         `autocannon runs in the benchmark's process and sends JSON POSTs over loopback (127.0.0.1) with ${CONNECTIONS} connections, ` +
-        `${WARMUP} s of warm-up and then ${DURATION} s measured per scenario and engine. **Server and load generator share the machine's ` +
+        `${WARMUP} s of warm-up and then ${DURATION} s measured per scenario and engine, in ${ROUNDS} rounds taking turns with the floor's (latency: the worst round's). **Server and load generator share the machine's ` +
         `${cpus().length} cores** (and PostgreSQL runs on them too), so these are figures for one small box, not the server's ceiling.`,
       '',
       table(['scenario', 'engine', 'requests/s', 'latency p50', 'latency p99', 'same bytes, bare node:http (req/s)', 'ratio', 'throughput', 'answer size', 'statements/request', 'CPU: server / autocannon', 'errors'], rows),
       '',
-      `Reads: \`--reads ${READS}\`. "same bytes" is a bare \`node:http\` server, in the server's process after Roster's run, answering each request with the very bytes Roster gave ` +
+      `Reads: \`--reads ${READS}\`. "same bytes" is a bare \`node:http\` server, in the server's process, measured in turns with Roster, answering each request with the very bytes Roster gave ` +
         'for it (the floor for that answer on this machine), loaded the same way; "ratio" is Roster\'s requests/s over it.',
       '',
       table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'V8 heap in use at rest', 'RSS peak under load', 'read model'], memory),

@@ -236,12 +236,16 @@ export class Limits {
     if (state && state.total > this.budget) throw new RestError('OPERATION_TIME_LIMIT');
   };
 
-  /** counter keys by credential and method, made once: every call reads and writes its counter */
-  private readonly keys = new WeakMap<Credential, Map<string, string>>();
+  /**
+   * Counter keys by credential kind, id and method, made once: every call reads and writes its
+   * counter. (Not a WeakMap on the credential: that object is new with every request.)
+   */
+  private readonly keys = { webhook: new Map<number, Map<string, string>>(), oauth: new Map<number, Map<string, string>>() };
 
   private read(credential: Credential, method: string, seconds: number): OperatingState | Promise<OperatingState | null> {
-    let keys = this.keys.get(credential);
-    if (!keys) this.keys.set(credential, (keys = new Map()));
+    const ofKind = this.keys[credential.kind];
+    let keys = ofKind.get(credential.id);
+    if (!keys) ofKind.set(credential.id, (keys = new Map()));
     let key = keys.get(method);
     if (key === undefined) keys.set(method, (key = `op:${credentialKey(credential)}:${method}`));
     if (this.backend.operatingNow) return this.backend.operatingNow(key, seconds);
