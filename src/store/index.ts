@@ -229,7 +229,12 @@ function withRowBuilder(statement: SQLite.Statement): SqliteStatement {
   const raw = statement.raw(true);
   return {
     reader: true,
-    all: (parameters) => (raw.all(parameters) as unknown[][]).map(build),
+    all: (parameters) => {
+      // row by row: the engine's arrays for a whole table never live beside the objects made of them
+      const out: unknown[] = [];
+      for (const row of raw.iterate(parameters) as IterableIterator<unknown[]>) out.push(build(row));
+      return out;
+    },
     run: (parameters) => raw.run(parameters),
     iterate: function* (parameters) {
       for (const row of raw.iterate(parameters) as IterableIterator<unknown[]>) yield build(row);
