@@ -153,6 +153,8 @@ interface Server {
   heap: number;
   model: string;
   sample(): Promise<{ statements: number; cpuMs: number; rss: number; heap: number }>;
+  /** V8's heap in use after a full collection */
+  live(): Promise<number>;
   /** ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of what runs between start and stop, written there */
   profile(action: 'start' | 'stop', name: string): Promise<unknown>;
   /** starts the same-bytes floor in the server's process: its URL */
@@ -176,6 +178,7 @@ async function startServer(db: string, webhookUsers: number[]): Promise<Server> 
       model,
       bare: async (answers) => (await server.ask({ type: 'bare', answers }, 'bare-ready')).url,
       sample: () => server.ask({ type: 'sample' }, 'sample'),
+      live: async () => (await server.ask({ type: 'live' }, 'live')).heap,
       profile: (action, name) => server.ask({ type: 'profile', action, name }, 'profiled'),
       stop: () => server.stop(),
     };
@@ -418,7 +421,7 @@ export const httpBenchmark: Benchmark = {
               problems.length ? `**${cell(problems.join('; '))}**` : `none of ${completed}`,
             ]);
           }
-          memory.push([engine.name, `${Math.round(server.startMs)} ms`, mib(server.rss), mib(server.heap), mib(peakRss), server.model]);
+          memory.push([engine.name, `${Math.round(server.startMs)} ms`, mib(server.rss), mib(server.heap), mib(peakRss), mib(await server.live()), server.model]);
         } finally {
           await server.stop();
         }
@@ -444,7 +447,11 @@ export const httpBenchmark: Benchmark = {
       `Reads: \`--reads ${READS}\`. "same bytes" is a bare \`node:http\` server, in the server's process, measured in turns with Roster, answering each request with the very bytes Roster gave ` +
         'for it (the floor for that answer on this machine), loaded the same way; "ratio" is Roster\'s requests/s over it.',
       '',
-      table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'V8 heap in use at rest', 'RSS peak under load', 'read model'], memory),
+      table(['engine', 'start-up (database loaded, until it listens)', 'RSS at rest', 'V8 heap in use at rest', 'RSS peak under load', 'V8 heap in use after the load (collected)', 'read model'], memory),
+      '',
+      'RSS is sampled after each round of Roster\'s load; the heap in use after the load is what the server still holds once the scenarios are over ' +
+        '(a full collection after the last one: the read model, the search index, the serialized users, the request journal). What RSS holds beyond ' +
+        'that and the process itself is garbage V8 lets build up under load before it collects.',
       '',
       `Each connection cycles through ${VARIANTS} request bodies where the scenario has variants (ids drawn with a fixed seed; fast pages from ` +
         `${VARIANTS} points of the id range). FIND=${find} matches ${searchTotal ?? '?'} users. "statements/request" counts the statements the server ` +

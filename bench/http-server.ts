@@ -8,6 +8,7 @@
  *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
  *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss, heap }
+ *   parent → { type: 'live' }    child → { type: 'live', heap }   (after a full collection)
  *   parent → { type: 'profile', action: 'start' | 'stop', name }  child → { type: 'profiled' }
  *            (with ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of exactly the measured load, written there as <name>.cpuprofile)
  *   parent → { type: 'stop' }    the child closes the server and the store and exits
@@ -58,6 +59,8 @@ export type ServerMessage =
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size and V8's heap (reserved) now */
   | { type: 'sample'; statements: number; cpuMs: number; rss: number; heap: number }
+  /** V8's heap in use after a full collection: what the server still holds once the load is over */
+  | { type: 'live'; heap: number }
   | { type: 'profiled' }
   | { type: 'error'; message: string };
 
@@ -146,7 +149,7 @@ async function profile(m: ProfileMessage): Promise<void> {
   send({ type: 'profiled' });
 }
 
-process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 'sample' | 'stop' }) => {
+process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 'sample' | 'live' | 'stop' }) => {
   if (m.type === 'bare') startBare(m);
   else if (m.type === 'profile') void profile(m);
   else if (m.type === 'start') {
@@ -158,6 +161,9 @@ process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: memory.rss, heap: memory.heapTotal });
+  } else if (m.type === 'live') {
+    (globalThis as { gc?: () => void }).gc?.();
+    send({ type: 'live', heap: process.memoryUsage().heapUsed });
   } else if (m.type === 'stop') {
     void stop(0);
   }
