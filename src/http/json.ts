@@ -69,6 +69,11 @@ class Pieces {
     if (this.run.length >= RUN_CHARS) this.endRun();
   }
 
+  rawJson(v: RawJson): void {
+    if (typeof v.json === 'string') this.add(v.json);
+    else this.raw(v.json);
+  }
+
   raw(bytes: Buffer): void {
     this.endRun();
     this.reserve(bytes.length);
@@ -115,7 +120,7 @@ const key = (k: string) => (/^\d{1,15}$/.test(k) ? `"${k}":` : `${JSON.stringify
 
 /** Writes `v` into `out`, yielding whenever a slice is full. Containers recurse; leaves are written in place. */
 function* write(v: unknown, out: Pieces): Generator<void, void, void> {
-  if (v instanceof RawJson) return out.raw(v.bytes);
+  if (v instanceof RawJson) return out.rawJson(v);
   if (v instanceof WireMap) {
     const list = v.isList();
     out.add(list ? '[' : '{');
@@ -163,7 +168,7 @@ function* write(v: unknown, out: Pieces): Generator<void, void, void> {
  */
 function leaf(v: unknown, out: Pieces): boolean {
   if (v instanceof RawJson) {
-    out.raw(v.bytes);
+    out.rawJson(v);
     return true;
   }
   if (v !== null && typeof v === 'object' && (v instanceof WireMap || containsWireMap(v))) return false;

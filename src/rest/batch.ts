@@ -13,7 +13,7 @@ import { beforeCommand, DropConnection, noteCommand } from './observe.js';
 import { argumentError, RestError } from './errors.js';
 import type { Params } from './params.js';
 import type { MethodDefinition, MethodResult } from './registry.js';
-import { nowSeconds, timeBlock, type Timing } from './time.js';
+import { nowSeconds, timeJson, type Timing } from './time.js';
 import { RawJson, WireMap } from './wire-map.js';
 
 /** Upstream's BATCH_MAX_LENGTH. */
@@ -196,7 +196,7 @@ async function runCommand(ctx: CallContext, key: string, text: unknown, out: Bat
   out.result.set(key, outcome.result);
   if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
   if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
-  out.result_time.set(key, timeBlock(timing, ctx.app.config.timezone, outcome.operating));
+  out.result_time.set(key, timeJson(timing, ctx.app.config.timezone, outcome.operating));
 }
 
 export function emptyBatchResult(): BatchResult {

@@ -9,7 +9,7 @@ import { RestError, ruleError } from './errors.js';
 import { beforeInvoke, DropConnection, noteCaller, observeRequest, type Trace } from './observe.js';
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
-import { nowSeconds, timeBlock, type OperatingReport, type Timing } from './time.js';
+import { nowSeconds, timeJson, type OperatingReport, type Timing } from './time.js';
 
 export interface RestRequest {
   method: string;
@@ -122,7 +122,7 @@ async function dispatchCall(app: App, request: RestRequest, trace?: Trace): Prom
     timing.processStarted = nowSeconds();
     const outcome = await invoke(app, caller, definition, request.params, { baseUrl: request.baseUrl, requestId: request.requestId, trace });
     timing.processFinished = nowSeconds();
-    return { status: 200, body: envelope(outcome, timeBlock(timing, app.config.timezone, outcome.operating)) };
+    return { status: 200, body: envelope(outcome, timeJson(timing, app.config.timezone, outcome.operating)) };
   } catch (error) {
     if (error instanceof DropConnection) return { status: 0, body: {}, drop: true };
     const restError = toRestError(app, error, request.requestId);
@@ -131,7 +131,7 @@ async function dispatchCall(app: App, request: RestRequest, trace?: Trace): Prom
 }
 
 /** `{result, next?, total?, time}`: `next` and `total` as integers beside `result`. */
-export function envelope(outcome: MethodResult, time: Record<string, unknown>): Record<string, unknown> {
+export function envelope(outcome: MethodResult, time: unknown): Record<string, unknown> {
   const body: Record<string, unknown> = { result: outcome.result };
   if (outcome.next !== undefined) body.next = outcome.next;
   if (outcome.total !== undefined) body.total = outcome.total;

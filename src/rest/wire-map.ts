@@ -51,16 +51,16 @@ export class WireMap<V = unknown> {
 }
 
 /**
- * A wire value already serialized, as UTF-8 (the read model's messenger user objects): the JSON
- * writer copies the bytes as they are instead of stringifying the object and encoding the text
- * again on every request. Anything else that meets one (the XML transport, JSON.stringify) sees
- * the parsed value.
+ * A wire value already serialized, as UTF-8 bytes (the read model's messenger user objects) or
+ * as text (`time` blocks): the JSON writer copies it as it is instead of stringifying the object
+ * and encoding the text again on every request. Anything else that meets one (the XML transport,
+ * JSON.stringify, batch references) sees the parsed value.
  */
 export class RawJson {
-  constructor(readonly bytes: Buffer) {}
+  constructor(readonly json: Buffer | string) {}
 
   value(): unknown {
-    return JSON.parse(this.bytes.toString('utf8'));
+    return JSON.parse(typeof this.json === 'string' ? this.json : this.json.toString('utf8'));
   }
 
   toJSON(): unknown {

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { timeBlock, timeJson } from '../../src/rest/time.js';
+
+test('the serialized time block is JSON.stringify of the block, byte for byte', () => {
+  const cases = [
+    { timing: { started: 1_764_590_000.123456, processStarted: 1_764_590_000.2, processFinished: 1_764_590_001.9 }, finished: 1_764_590_002.000001 },
+    { timing: { started: 1_764_590_000, processStarted: 1_764_590_000, processFinished: 1_764_590_000 }, finished: 1_764_590_000 },
+    { timing: { started: 1e9 + 0.1, processStarted: 1e9 + 0.1, processFinished: 1e9 + 0.30000000000000004 }, finished: 1e9 + 0.5 },
+  ];
+  for (const zone of ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns']) {
+    for (const { timing, finished } of cases) {
+      for (const operating of [undefined, { operating: 0.123457, operating_reset_at: 1_764_590_600 }, { operating: 0, operating_reset_at: 0 }]) {
+        const text = timeJson(timing, zone, operating, finished).json;
+        assert.equal(text, JSON.stringify(timeBlock(timing, zone, operating, finished)));
+      }
+    }
+  }
+});
