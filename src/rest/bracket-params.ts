@@ -215,7 +215,32 @@ export async function buildParamsYielding(pairs: Iterable<[string, string]>, lim
 
 /** A query string or urlencoded body as parameters. */
 export function decodeForm(text: string, limits: DecodeLimits): Params {
-  return text ? buildParams(formPairs(text, limits), limits) : {};
+  if (!text) return {};
+  return hasBrackets(text) ? buildParams(formPairs(text, limits), limits) : flatForm(text, limits);
+}
+
+/** Whether a name in the form could hold a bracket once decoded. */
+const hasBrackets = (text: string) => text.includes('[') || /%5b/i.test(text);
+
+/**
+ * A form without brackets (`ID=4&AVATAR_HR=Y`, most batch commands): every name is a key of the
+ * top level, which is what the tree makes of it, without paths and trees for each pair.
+ */
+function flatForm(text: string, limits: DecodeLimits): Params {
+  const root: Record<string, unknown> = {};
+  let count = 0;
+  let from = 0;
+  while (from <= text.length) {
+    let to = text.indexOf('&', from);
+    if (to < 0) to = text.length;
+    if (to > from) {
+      if (++count > limits.maxParams) throw tooManyParams(limits);
+      const [name, value] = splitPair(text.slice(from, to));
+      if (name !== '' && !(name in Object.prototype)) assign(root, name, value);
+    }
+    from = to + 1;
+  }
+  return root;
 }
 
 /** `decodeForm` for request bodies: the same parameters, built in slices (`buildParamsYielding`). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { buildParams, checkShape, decodeForm, decodeFormYielding, keyPath } from '../../src/rest/bracket-params.js';
+import { buildParams, checkShape, decodeForm, decodeFormYielding, formPairs, keyPath } from '../../src/rest/bracket-params.js';
 import { RestError } from '../../src/rest/errors.js';
 
 const LIMITS = { maxParams: 200000, maxDepth: 32 };
@@ -93,6 +93,27 @@ describe('PHP bracket parameters', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('decodes forms without brackets as the tree does, names that decode to brackets included', () => {
+    const verdict = (work: () => unknown) => {
+      try {
+        return { value: work() };
+      } catch (error) {
+        assert.ok(error instanceof RestError, String(error));
+        return { error: error.description };
+      }
+    };
+    const units = ['a', 'B', '0', '1', '=', '&', '%', '+', '%5B', '%5b', '%5D', ']', 'E0', '%41', '%E2%82%AC', '__proto__', 'constructor', 'toString', '_', ' '];
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...units), maxLength: 60 }), (text) => {
+        const limits = { maxParams: 8, maxDepth: 3 };
+        assert.deepEqual(verdict(() => decodeForm(text, limits)), verdict(() => buildParams(formPairs(text, limits), limits)), text);
+      }),
+      { numRuns: 5000 },
+    );
+    assert.deepEqual(decode('ID=4&ID=5&AVATAR_HR=Y&__proto__=x&=1&a+b=%41'), { ID: ['4', '5'], AVATAR_HR: 'Y', 'a b': 'A' });
+    assert.deepEqual(decode('a%5Bb%5D=1'), { a: { b: '1' } });
   });
 
   it('decodes bodies with the event loop served meanwhile: the same parameters and errors as decodeForm', async () => {
