@@ -722,10 +722,10 @@ function narrowed(kept: ReadonlyMap<string, readonly number[]>, words: readonly 
   return undefined;
 }
 
-/** What, besides the user and the day, shapes a serialized user object: once per request. */
 /** The last form made, with and without AVATAR_HR: the same key string again lets a memo hit compare by identity. */
 const lastForms: [UserForm | undefined, UserForm | undefined] = [undefined, undefined];
 
+/** What, besides the user and the day, shapes a serialized user object: the last one again while nothing differs. */
 export function userForm(opts: PresentOptions, avatarHr: boolean, today: string): UserForm {
   const last = lastForms[avatarHr ? 1 : 0];
   if (last && last.today === today && last.opts.baseUrl === opts.baseUrl && last.opts.timeZone === opts.timeZone && last.opts.nameTemplate === opts.nameTemplate) return last;

@@ -1,8 +1,9 @@
 /**
  * The request journal: the last N REST calls of a server instance (`--journal-size`, 0 = off;
- * fewer when their parameters would pass JOURNAL_BYTES), kept in a ring in memory, for tests that assert what their code sent ("im.user.list.get was
- * called exactly once") and for `roster requests --follow`. Entries are written by the
- * dispatcher's observer (observe.ts), with parameters already redacted (redact.ts).
+ * fewer when their parameters would pass JOURNAL_BYTES), kept in a ring in memory, for tests
+ * that assert what their code sent ("im.user.list.get was called exactly once") and for `roster
+ * requests --follow`. Entries are written by the dispatcher's observer (observe.ts), with
+ * parameters already redacted (redact.ts).
  */
 
 export interface JournalCredential {
