@@ -148,15 +148,18 @@ export interface ForkedServer<M extends { type: string }> {
   stop(): Promise<void>;
 }
 
+/** The Node flags `roster` runs with (bin/roster.js's first line, package.json's start script). */
+export const SERVE_FLAGS = ['--max-semi-space-size=4'];
+
 /**
  * Forks a benchmark's server process (a TypeScript file of bench/), compiled first the way
- * scripts/build.js compiles dist/: the figures are those of the code `npm start` runs, without
- * tsx's compiler and its caches in the process (about 50 MiB of RSS).
+ * scripts/build.js compiles dist/ and run with SERVE_FLAGS: the figures are those of the code
+ * `npm start` runs, without tsx's compiler and its caches in the process (about 50 MiB of RSS).
  */
 export async function forkServer<M extends { type: string }>(script: string, execArgv: string[]): Promise<ForkedServer<M>> {
   const compiled = join(ROOT, 'dist', `bench-${basename(script, '.ts')}.js`);
   await build({ ...buildOptions, absWorkingDir: ROOT, entryPoints: [script], outfile: compiled });
-  const child = fork(compiled, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(compiled, [], { execArgv: [...SERVE_FLAGS, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting: ((m: M) => void)[] = [];
   let failure: Error | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
