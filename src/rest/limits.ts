@@ -77,6 +77,9 @@ export interface LimitBackend {
 }
 
 type Clock = () => number;
+
+/** Credentials of one kind whose counter keys are kept made. */
+const KEYED_CREDENTIALS = 10_000;
 const systemClock: Clock = () => clock.seconds();
 
 /** The bucket's level after draining from `since` to `now`. */
@@ -245,7 +248,11 @@ export class Limits {
   private read(credential: Credential, method: string, seconds: number): OperatingState | Promise<OperatingState | null> {
     const ofKind = this.keys[credential.kind];
     let keys = ofKind.get(credential.id);
-    if (!keys) ofKind.set(credential.id, (keys = new Map()));
+    if (!keys) {
+      // credentials come and go (revoked webhooks, applications): the cache starts over now and then
+      if (ofKind.size >= KEYED_CREDENTIALS) ofKind.clear();
+      ofKind.set(credential.id, (keys = new Map()));
+    }
     let key = keys.get(method);
     if (key === undefined) keys.set(method, (key = `op:${credentialKey(credential)}:${method}`));
     if (this.backend.operatingNow) return this.backend.operatingNow(key, seconds);
