@@ -64,24 +64,24 @@ export interface SplitParams {
   token?: string;
 }
 
+/** Keys a method never sees: telemetry, credentials and the server's own, and `__proto__`. */
+function isWithheld(key: string): boolean {
+  // JSON.parse keeps "__proto__" as a plain key; assigning it would swap the object's prototype
+  return isTelemetry(key) || key === '__proto__' || SERVER_KEYS.has(key);
+}
+
 export function splitParams(query: Params, body: Params): SplitParams {
   const merged: Params = { ...query, ...body };
   const params: Params = {};
   let token: string | undefined;
   for (const [key, value] of Object.entries(merged)) {
-    // JSON.parse keeps "__proto__" as a plain key; assigning it would swap the object's prototype
-    if (isTelemetry(key) || key === '__proto__') continue;
-    if (SERVER_KEYS.has(key)) {
-      if ((key === 'auth' || key === 'access_token') && typeof value === 'string' && value !== '') token ??= value;
-      continue;
-    }
-    params[key] = value;
+    if (!isWithheld(key)) params[key] = value;
+    else if ((key === 'auth' || key === 'access_token') && typeof value === 'string' && value !== '') token ??= value;
   }
   return { params, token };
 }
 
 /** A batch command's parameters without credentials and telemetry: the object itself when it holds none. */
 export function commandParams(params: Params): Params {
-  const clean = Object.keys(params).every((key) => !isTelemetry(key) && key !== '__proto__' && !SERVER_KEYS.has(key));
-  return clean ? params : splitParams(params, {}).params;
+  return Object.keys(params).some(isWithheld) ? splitParams(params, {}).params : params;
 }

@@ -50,7 +50,7 @@ export interface Store {
  * CPU time in profiles).
  */
 /** How long a `committedElsewhere` answer stands (milliseconds). */
-export const COMMIT_CHECK_MS = 1;
+const COMMIT_CHECK_MS = 1;
 
 const BACKGROUND = Symbol('roster.background');
 
