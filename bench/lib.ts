@@ -159,7 +159,9 @@ export const SERVE_FLAGS = ['--max-semi-space-size=4'];
 export async function forkServer<M extends { type: string }>(script: string, execArgv: string[]): Promise<ForkedServer<M>> {
   const compiled = join(ROOT, 'dist', `bench-${basename(script, '.ts')}.js`);
   await build({ ...buildOptions, absWorkingDir: ROOT, entryPoints: [script], outfile: compiled });
-  const child = fork(compiled, [], { execArgv: [...SERVE_FLAGS, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // ROSTER_BENCH_SERVER_FLAGS: more Node flags for the server while looking into it (--trace-gc)
+  const extra = process.env.ROSTER_BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = fork(compiled, [], { execArgv: [...SERVE_FLAGS, ...execArgv, ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting: ((m: M) => void)[] = [];
   let failure: Error | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

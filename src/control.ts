@@ -7,13 +7,18 @@ import { clock } from './clock.js';
 import { ConfigError } from './config.js';
 import type { App, ReadinessCheck } from './rest/context.js';
 import { Faults, parseFaultRules } from './rest/faults.js';
+import { decodeCommand } from './rest/batch-command.js';
 import { Journal } from './rest/journal.js';
 import { Metrics } from './rest/metrics.js';
+import { decodeLimits } from './rest/request-params.js';
 
 export async function setUpControl(app: App): Promise<void> {
   const { config } = app;
   // nothing could read the journal without the admin endpoints or the console: keep none then
-  if ((config.adminToken || config.console) && config.journalSize > 0) app.journal = new Journal(config.journalSize);
+  if ((config.adminToken || config.console) && config.journalSize > 0) {
+    const limits = decodeLimits(config);
+    app.journal = new Journal(config.journalSize, (text) => decodeCommand(text, limits));
+  }
   if (config.adminToken || config.console || config.faults) app.faults = new Faults();
   if (config.faults) app.faults!.add(await loadFaultFile(config.faults));
   if (config.metrics) app.metrics = new Metrics(() => app.store.queryCount());

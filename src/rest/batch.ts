@@ -6,6 +6,7 @@
  * fast-paging helpers chain pages: `filter[>ID]=$result[cmd_0][49][ID]`.
  */
 import { performance } from 'node:perf_hooks';
+import { splitCommand } from './batch-command.js';
 import { commandParams, decodeLimits, parseQueryString } from './request-params.js';
 import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
@@ -155,35 +156,34 @@ export function substitute(value: unknown, out: BatchResult): unknown {
   return value;
 }
 
-/** One command's text split into method name and parameters (PHP bracket syntax, like a query). */
-function parseCommand(text: string): { method: string; query: string } {
-  const i = text.indexOf('?');
-  const method = (i < 0 ? text : text.slice(0, i)).trim();
-  return { method, query: i < 0 ? '' : text.slice(i + 1) };
-}
-
 /** What the journal records of a command: filled in as the command is read. */
 interface SeenCommand {
   method: string;
   params: Params;
+  /** the command's text, when its parameters are what the text alone gives (no references) */
+  text?: string;
 }
 
 /** Runs one command and files its outcome under `key` in the batch's sections. */
 async function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResult, seen: SeenCommand): Promise<void> {
   const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
   if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
-  const { method, query } = parseCommand(text);
+  const { method, query } = splitCommand(text);
   seen.method = method;
   if (method.toLowerCase() === 'batch') throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
   const definition = ctx.app.registry.get(method);
   if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
   if (definition.batch === false) throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
   let params = parseQueryString(query, decodeLimits(ctx.app.config));
-  try {
-    if (hasReference(params)) params = substitute(params, out) as Params;
-  } catch (error) {
-    if (error instanceof UnresolvedReference) throw new RestError('ERROR_ARGUMENT', error.message);
-    throw error;
+  if (hasReference(params)) {
+    try {
+      params = substitute(params, out) as Params;
+    } catch (error) {
+      if (error instanceof UnresolvedReference) throw new RestError('ERROR_ARGUMENT', error.message);
+      throw error;
+    }
+  } else {
+    seen.text = text;
   }
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = commandParams(params);
@@ -212,7 +212,7 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
   for (const [index, [key, text]] of commands.entries()) {
     if (index >= BATCH_MAX_LENGTH) {
       const tooMany = new RestError('ERROR_BATCH_LENGTH_EXCEEDED');
-      noteCommand(ctx.app, ctx.trace, key, { method: typeof text === 'string' ? parseCommand(text).method : '', params: {} }, tooMany);
+      noteCommand(ctx.app, ctx.trace, key, { method: typeof text === 'string' ? splitCommand(text).method : '', params: {} }, tooMany);
       out.result_error.set(key, tooMany.toWire());
       if (halt) break;
       continue;

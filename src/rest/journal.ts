@@ -5,6 +5,7 @@
  * requests --follow`. Entries are written by the dispatcher's observer (observe.ts), with
  * parameters already redacted (redact.ts).
  */
+import { Redactor } from './redact.js';
 
 export interface JournalCredential {
   kind: 'webhook' | 'oauth';
@@ -27,6 +28,35 @@ export interface JournalCommand {
   status: number;
   error: string | null;
   fault?: JournalFault;
+}
+
+/**
+ * A batch's commands as noted while it runs. A command that succeeded with the parameters its
+ * text alone gives (no references, no fault, nothing in the text that only decoding shows) is
+ * just that text, decoded and redacted again when read; the others are noted in full.
+ */
+export interface NotedCommands {
+  keys: string[];
+  items: (string | JournalCommand)[];
+}
+
+/** What the journal is handed: an entry without its id, with its batch commands as noted. */
+export type NewEntry = Omit<JournalEntry, 'id' | 'time' | 'commands'> & { commands?: NotedCommands };
+
+/**
+ * An entry as kept: what filters read, and the rest as one JSON text. Kept as objects, the
+ * entries of the last seconds of load survived V8's young generation and were copied and
+ * collected again later, a quarter of a batch's CPU; a string is one flat object.
+ */
+interface KeptEntry {
+  id: number;
+  at: number;
+  method: string;
+  credential: JournalCredential | null;
+  status: number;
+  error: string | null;
+  /** [params, duration_ms, fault or null, NotedCommands or null] */
+  body: string;
 }
 
 export interface JournalEntry {
@@ -74,12 +104,14 @@ export interface JournalListener {
  */
 export const JOURNAL_BYTES = 16 * 1024 * 1024;
 
-/** An entry's own fields and a batch command's, beside their parameters. */
-const ENTRY_BYTES = 300;
-const COMMAND_BYTES = 150;
+/** What an entry holds beside its JSON text. */
+const ENTRY_BYTES = 200;
+
+/** A batch command's text as the method received it (method name as written, parameters). */
+export type CommandDecoder = (text: string) => { method: string; params: unknown };
 
 export class Journal {
-  private readonly ring: (JournalEntry | undefined)[];
+  private readonly ring: (KeptEntry | undefined)[];
   private readonly sizes: number[];
   /** the oldest kept entry's place, and how many are kept */
   private first = 0;
@@ -90,24 +122,55 @@ export class Journal {
 
   constructor(
     readonly size: number,
+    private readonly decode: CommandDecoder,
     private readonly budget = JOURNAL_BYTES,
   ) {
     this.ring = new Array(size);
     this.sizes = new Array<number>(size).fill(0);
   }
 
-  /** Adds an entry whose parameters hold about `paramBytes` (Redactor.kept). */
-  add(entry: Omit<JournalEntry, 'id'>, paramBytes = 0): JournalEntry {
-    const full = { id: ++this.lastId, ...entry };
-    const bytes = ENTRY_BYTES + (entry.commands?.length ?? 0) * COMMAND_BYTES + paramBytes;
+  add(entry: NewEntry): void {
+    const { at, method, credential, status, error } = entry;
+    const body = JSON.stringify([entry.params, entry.duration_ms, entry.fault ?? null, entry.commands ?? null]);
+    const kept: KeptEntry = { id: ++this.lastId, at, method, credential, status, error, body };
+    // a character a byte: most parameters are ASCII, and the budget is an estimate anyway
+    const bytes = ENTRY_BYTES + body.length;
     while (this.kept > 0 && (this.kept === this.size || this.bytes + bytes > this.budget)) this.dropOldest();
-    const at = (this.first + this.kept) % this.size;
-    this.ring[at] = full;
-    this.sizes[at] = bytes;
+    const place = (this.first + this.kept) % this.size;
+    this.ring[place] = kept;
+    this.sizes[place] = bytes;
     this.bytes += bytes;
     this.kept++;
-    for (const l of this.listeners) l.added(full);
-    return full;
+    if (this.listeners.size > 0) {
+      const read = this.open(kept);
+      for (const l of this.listeners) l.added(read);
+    }
+  }
+
+  /** The entry as the journal shows it. */
+  private open(kept: KeptEntry): JournalEntry {
+    const [params, duration_ms, fault, commands] = JSON.parse(kept.body) as [unknown, number, JournalFault | null, NotedCommands | null];
+    const { id, at, method, credential, status, error } = kept;
+    return {
+      id,
+      time: new Date(at).toISOString(),
+      at,
+      method,
+      credential,
+      params,
+      status,
+      error,
+      duration_ms,
+      ...(fault ? { fault } : {}),
+      ...(commands ? { commands: commands.items.map((item, i) => this.command(commands.keys[i]!, item)) } : {}),
+    };
+  }
+
+  private command(key: string, item: string | JournalCommand): JournalCommand {
+    if (typeof item !== 'string') return item;
+    const { method, params } = this.decode(item);
+    // the request's own secrets are not in a text noted this way: the rules that need none are enough
+    return { key, method: method.toLowerCase(), params: new Redactor().value(params), status: 200, error: null };
   }
 
   private dropOldest(): void {
@@ -133,7 +196,9 @@ export class Journal {
     const out: JournalEntry[] = [];
     const limit = filter.limit ?? Infinity;
     for (let i = this.kept - 1; i >= 0 && out.length < limit; i--) {
-      const entry = this.ring[(this.first + i) % this.size]!;
+      const kept = this.ring[(this.first + i) % this.size]!;
+      if (!headerMatches(kept, filter)) continue;
+      const entry = this.open(kept);
       if (matches(entry, filter)) out.push(entry);
     }
     return out;
@@ -157,6 +222,15 @@ export class Journal {
     this.first = this.kept = this.bytes = 0;
     for (const l of this.listeners) l.cleared();
   }
+}
+
+/** Whether an entry may match: what its kept fields decide without reading its JSON text. */
+function headerMatches(kept: KeptEntry, f: JournalFilter): boolean {
+  if (f.since !== undefined && kept.at < f.since) return false;
+  if (f.after !== undefined && kept.id <= f.after) return false;
+  if (f.credential !== undefined && !credentialMatches(kept.credential, f.credential)) return false;
+  // a batch can match through its commands
+  return kept.method === 'batch' || callMatches(kept, f);
 }
 
 /**

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { clock } from '../clock.js';
 import type { App, Caller } from './context.js';
 import { applyFault, DropConnection, faultOf, InjectedError, type FaultHit } from './faults.js';
-import type { JournalCommand, JournalCredential } from './journal.js';
+import type { JournalCredential, NotedCommands } from './journal.js';
 import { Redactor } from './redact.js';
 import type { RestError } from './errors.js';
 import type { Params } from './params.js';
@@ -21,7 +21,8 @@ export interface Trace {
   fault?: FaultHit;
   /** the fault that acted on the batch command now running */
   commandFault?: FaultHit;
-  commands: JournalCommand[];
+  /** a batch's commands as they finished (with a journal) */
+  commands?: NotedCommands;
   /** absent without a journal */
   redactor?: Redactor;
 }
@@ -45,7 +46,6 @@ const LIMIT_CODES: Record<string, string> = { QUERY_LIMIT_EXCEEDED: 'rate', OPER
 export async function observeRequest<R extends ObservedResponse>(app: App, request: ObservedRequest, run: (trace?: Trace) => Promise<R>): Promise<R> {
   if (!app.journal && !app.metrics && !app.faults?.size) return run();
   const trace: Trace = {
-    commands: [],
     redactor: app.journal ? new Redactor([request.credentials.webhook?.secret, request.credentials.token, app.config.adminToken]) : undefined,
   };
   const at = clock.now();
@@ -66,7 +66,6 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
   if (app.journal && trace.redactor) {
     const params = trace.redactor.value(request.params);
     app.journal.add({
-      time: new Date(at).toISOString(),
       at,
       method,
       credential: credentialOf(trace.caller),
@@ -75,8 +74,8 @@ export async function observeRequest<R extends ObservedResponse>(app: App, reque
       error,
       duration_ms: Math.round(seconds * 1e6) / 1e3,
       ...(trace.fault ? { fault: trace.fault } : {}),
-      ...(method === 'batch' && trace.caller ? { commands: trace.commands } : {}),
-    }, trace.redactor.kept);
+      ...(method === 'batch' && trace.caller ? { commands: trace.commands ?? { keys: [], items: [] } } : {}),
+    });
   }
   return response;
 }
@@ -125,8 +124,8 @@ async function commandFault(app: App, trace: Trace | undefined, caller: Caller, 
   }
 }
 
-/** A batch command finished: journal and count it with its own status. */
-export function noteCommand(app: App, trace: Trace | undefined, key: string, seen: { method: string; params: Params }, error?: RestError): void {
+/** A batch command finished: journal and count it with its own status. `seen.text`: the command's text, when its parameters come from it alone. */
+export function noteCommand(app: App, trace: Trace | undefined, key: string, seen: { method: string; params: Params; text?: string }, error?: RestError): void {
   const fault = faultOf(error) ?? trace?.commandFault;
   if (trace) trace.commandFault = undefined;
   const status = error ? error.status : 200;
@@ -137,7 +136,14 @@ export function noteCommand(app: App, trace: Trace | undefined, key: string, see
     else if (code && LIMIT_CODES[code]) app.metrics.limitRejections.inc({ limit: LIMIT_CODES[code] });
   }
   if (trace?.redactor) {
-    trace.commands.push({
+    const commands = (trace.commands ??= { keys: [], items: [] });
+    commands.keys.push(key);
+    const { text } = seen;
+    if (!error && !fault && text !== undefined && !trace.redactor.mayDecodeToKnown(text)) {
+      commands.items.push(text);
+      return;
+    }
+    commands.items.push({
       key,
       method: seen.method.toLowerCase(),
       params: trace.redactor.value(seen.params),

@@ -37,26 +37,27 @@ function safeDecode(s: string): string {
 
 export class Redactor {
   private readonly known: string[];
-  /** about how many bytes of memory what `value` returned so far holds (the journal's budget counts them) */
-  kept = 0;
-
   /** `known`: exact secrets to hide wherever they appear (empty strings are ignored) */
   constructor(known: readonly (string | undefined)[] = []) {
     this.known = known.filter((s): s is string => typeof s === 'string' && s.length >= 8);
   }
 
+  /**
+   * Whether a form text (`a=1&b[c]=2`) may show one of the exact secrets this redactor hides once
+   * decoded: when it holds one as written, or anything percent- or plus-encoded.
+   */
+  mayDecodeToKnown(text: string): boolean {
+    return /[%+]/.test(text) || this.known.some((secret) => text.includes(secret));
+  }
+
   /** A copy of `value` without secrets, bounded in size. */
   value(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') {
-      const text = this.text(value);
-      this.kept += 16 + text.length;
-      return text;
+      return this.text(value);
     }
-    this.kept += 8;
     if (value === null || typeof value !== 'object') return value;
     if (depth >= MAX_DEPTH) return '[nested too deep]';
     if (Array.isArray(value)) {
-      this.kept += 16 + 8 * Math.min(value.length, MAX_ITEMS);
       const out = value.slice(0, MAX_ITEMS).map((v) => this.value(v, depth + 1));
       if (value.length > MAX_ITEMS) out.push(`[${value.length - MAX_ITEMS} more]`);
       return out;
@@ -68,7 +69,6 @@ export class Redactor {
         out['…'] = `[${Object.keys(value).length - MAX_ITEMS} more keys]`;
         break;
       }
-      this.kept += 24 + key.length;
       out[this.text(key)] = SECRET_KEY.test(key) && v !== '' && v !== null && v !== undefined ? REDACTED : this.value(v, depth + 1);
     }
     return out;
