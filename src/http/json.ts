@@ -12,8 +12,8 @@ export function answerTooLarge(maxBytes: number): RestError {
  */
 const SLICE_BYTES = 256 * 1024;
 
-/** Text is gathered in one string up to this many characters before it is encoded. */
-const RUN_CHARS = 64 * 1024;
+/** Text up to this long is copied in by hand when it is ASCII: below it a native encoding call costs more than the text. */
+const SHORT_TEXT = 48;
 
 /** The first buffer of an answer: most answers fit, larger ones double it as they grow. */
 const FIRST_BYTES = 64 * 1024;
@@ -67,13 +67,14 @@ export async function toJsonSliced(value: unknown, maxBytes = Infinity): Promise
 }
 
 /**
- * The answer being written, straight into one buffer: runs of text are encoded into it and the
- * bytes of RawJson copied in, so nothing is held twice or walked again at the end.
+ * The answer being written, straight into one buffer: text is encoded into it as it comes and
+ * the bytes of RawJson copied in, so nothing is held twice or walked again at the end. (Text
+ * joined into a string first was a string and a concatenation per piece: a batch's answer is
+ * several hundred pieces.)
  */
 class Pieces {
   private buffer = spare ?? Buffer.allocUnsafeSlow(FIRST_BYTES);
   private size = 0;
-  private run = '';
   private nextSlice: number;
 
   constructor(
@@ -90,8 +91,32 @@ class Pieces {
   }
 
   add(text: string): void {
-    this.run += text;
-    if (this.run.length >= RUN_CHARS) this.endRun();
+    const length = text.length;
+    // a UTF-16 unit is at most three bytes of UTF-8: counted exactly only when that might not fit
+    if (this.size + length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(text));
+    if (length <= SHORT_TEXT && this.ascii(text)) return;
+    this.size += this.buffer.write(text, this.size);
+    if (this.size > this.maxBytes) throw answerTooLarge(this.maxBytes);
+  }
+
+  /** One ASCII character: JSON's punctuation. */
+  char(code: number): void {
+    this.reserve(1);
+    this.buffer[this.size++] = code;
+  }
+
+  /** Copies a short text in when it is all ASCII; false (nothing written) when it is not. */
+  private ascii(text: string): boolean {
+    const { buffer } = this;
+    let at = this.size;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buffer[at++] = c;
+    }
+    if (at > this.maxBytes) throw answerTooLarge(this.maxBytes);
+    this.size = at;
+    return true;
   }
 
   rawJson(v: RawJson): void {
@@ -100,7 +125,6 @@ class Pieces {
   }
 
   raw(bytes: Buffer): void {
-    this.endRun();
     this.reserve(bytes.length);
     this.buffer.set(bytes, this.size);
     this.size += bytes.length;
@@ -108,26 +132,14 @@ class Pieces {
 
   /** Whether a slice is full: the writer then yields. */
   full(): boolean {
-    if (this.size + this.run.length < this.nextSlice) return false;
-    this.endRun();
+    if (this.size < this.nextSlice) return false;
     this.nextSlice = this.size + this.slice;
     return true;
   }
 
   /** The answer, in a buffer of its own. */
   bytes(): Buffer {
-    this.endRun();
     return Buffer.from(this.buffer.subarray(0, this.size));
-  }
-
-  private endRun(): void {
-    const run = this.run;
-    if (!run) return;
-    this.run = '';
-    // a UTF-16 unit is at most three bytes of UTF-8: counted exactly only when that might not fit
-    if (this.size + run.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(run));
-    this.size += this.buffer.write(run, this.size);
-    if (this.size > this.maxBytes) throw answerTooLarge(this.maxBytes);
   }
 
   /** Room for `bytes` more, unless that takes the answer past the cap. */
@@ -141,8 +153,21 @@ class Pieces {
   }
 }
 
-/** Integer keys (ids, command numbers) need no escaping: most keys are. */
-const key = (k: string) => (/^\d{1,15}$/.test(k) ? `"${k}":` : `${JSON.stringify(k)}:`);
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/** A key and its colon: keys of plain letters, digits and `_.-` (ids, command keys) need no escaping. */
+function writeKey(k: string, out: Pieces): void {
+  if (/^[\w.-]{1,40}$/.test(k)) {
+    out.char(QUOTE);
+    out.add(k);
+    out.char(QUOTE);
+  } else {
+    out.add(JSON.stringify(k));
+  }
+  out.char(COLON);
+}
 
 /** Writes `v` into `out`, yielding whenever a slice is full. Containers recurse; leaves are written in place. */
 function* write(v: unknown, out: Pieces): Generator<void, void, void> {
@@ -151,10 +176,12 @@ function* write(v: unknown, out: Pieces): Generator<void, void, void> {
     const list = v.isList();
     out.add(list ? '[' : '{');
     let first = true;
-    for (const [k, x] of v.pairs()) {
-      if (!first) out.add(',');
+    // keys and a lookup each: no [key, value] array per entry
+    for (const k of v.keyIterator()) {
+      if (!first) out.char(COMMA);
       first = false;
-      if (!list) out.add(key(k));
+      if (!list) writeKey(k, out);
+      const x = v.get(k);
       if (!leaf(x, out)) yield* write(x, out);
       if (out.full()) yield;
     }
@@ -168,7 +195,7 @@ function* write(v: unknown, out: Pieces): Generator<void, void, void> {
   if (Array.isArray(v)) {
     out.add('[');
     for (let i = 0; i < v.length; i++) {
-      if (i) out.add(',');
+      if (i) out.char(COMMA);
       if (v[i] === undefined) out.add('null');
       else if (!leaf(v[i], out)) yield* write(v[i], out);
       if (out.full()) yield;
@@ -179,9 +206,9 @@ function* write(v: unknown, out: Pieces): Generator<void, void, void> {
   let first = true;
   for (const [k, x] of Object.entries(v)) {
     if (x === undefined) continue;
-    if (!first) out.add(',');
+    if (!first) out.char(COMMA);
     first = false;
-    out.add(key(k));
+    writeKey(k, out);
     if (!leaf(x, out)) yield* write(x, out);
     if (out.full()) yield;
   }

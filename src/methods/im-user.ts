@@ -4,44 +4,50 @@ import { memoryReads, presentOptions, today, type CallContext } from '../rest/co
 import { RestError } from '../rest/errors.js';
 import { hasValue, intval, isYes, readIdList, readString, type Params } from '../rest/params.js';
 import type { MethodDefinition, ParamSpec } from '../rest/registry.js';
+import { andThen, type MaybePromise } from '../rest/maybe-async.js';
 import { RawJson, WireMap } from '../rest/wire-map.js';
 import { loadUsers } from '../store/users.js';
 
 /** How long presenting users may hold the event loop before other requests get a turn. */
 const SLICE_MS = 4;
 
-/** User objects for the ids, `null` where the id is unknown or hidden from the caller. */
-export async function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: boolean): Promise<(ImUser | RawJson | null)[]> {
+/** User objects for the ids, `null` where the id is unknown or hidden from the caller: from memory without a promise, unless many take long. */
+export function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: boolean): MaybePromise<(ImUser | RawJson | null)[]> {
   ctx.budget.takeUsers(ids.length);
   const model = memoryReads(ctx);
-  if (model && ids.length === 1) {
+  if (!model) return imUsersFromSql(ctx, ids, avatarHr);
+  if (ids.length === 1) {
     // im.user.get of one user, fifty times in a batch: no lists, nothing to slice
     const entry = model.user(ids[0]!);
     const shown = entry && model.visibility(ctx.caller.viewer)(ids[0]!) ? entry : undefined;
     return [shown ? new RawJson(model.imUserJson(shown, userForm(presentOptions(ctx), avatarHr, today(ctx)))) : null];
   }
-  if (model) {
-    // from memory: the bytes serialized once per user version, the same presenter behind them.
-    // The entries are taken in one go (one version of the directory; entries are never changed),
-    // then serialized with the event loop served every few milliseconds: a thousand users no
-    // one asked for since the start take tens of milliseconds to present
-    const form = userForm(presentOptions(ctx), avatarHr, today(ctx));
-    const visible = model.visibility(ctx.caller.viewer);
-    const entries = ids.map((id) => {
-      const entry = model.user(id);
-      return entry && visible(id) ? entry : null;
-    });
-    const out: (RawJson | null)[] = [];
-    let since = performance.now();
-    for (const [i, entry] of entries.entries()) {
+  // from memory: the bytes serialized once per user version, the same presenter behind them.
+  // The entries are taken in one go (one version of the directory; entries are never changed),
+  // then serialized with the event loop served every few milliseconds: a thousand users no
+  // one asked for since the start take tens of milliseconds to present
+  const form = userForm(presentOptions(ctx), avatarHr, today(ctx));
+  const visible = model.visibility(ctx.caller.viewer);
+  const entries = ids.map((id) => {
+    const entry = model.user(id);
+    return entry && visible(id) ? entry : null;
+  });
+  const out: (RawJson | null)[] = [];
+  const present = (from: number): MaybePromise<(RawJson | null)[]> => {
+    const since = performance.now();
+    for (let i = from; i < entries.length; i++) {
+      const entry = entries[i]!;
       out.push(entry && new RawJson(model.imUserJson(entry, form)));
-      if (i % 64 === 63 && performance.now() - since > SLICE_MS) {
-        await new Promise<void>((resume) => setImmediate(resume));
-        since = performance.now();
+      if (i % 64 === 63 && i + 1 < entries.length && performance.now() - since > SLICE_MS) {
+        return new Promise<void>((resume) => setImmediate(resume)).then(() => present(i + 1));
       }
     }
     return out;
-  }
+  };
+  return present(0);
+}
+
+async function imUsersFromSql(ctx: CallContext, ids: readonly number[], avatarHr: boolean): Promise<(ImUser | null)[]> {
   const users = await loadUsers(ctx.app.store.db, ids, ctx.caller.viewer, today(ctx));
   const opts = presentOptions(ctx);
   return ids.map((id) => {
@@ -82,12 +88,11 @@ export const imUserMethods: MethodDefinition[] = [
       { name: 'ID', type: 'int', description: 'The user\'s id; without it the calling user. A list is ID_EMPTY.', example: 1 },
       AVATAR_HR,
     ],
-    handler: async (ctx: CallContext, p: Params) => {
-      const id = readUserId(ctx, p);
-      const [user] = await imUsersById(ctx, [id], isYes(p.AVATAR_HR));
-      if (!user) throw new RestError('USER_NOT_EXISTS');
-      return { result: user };
-    },
+    handler: (ctx: CallContext, p: Params) =>
+      andThen(imUsersById(ctx, [readUserId(ctx, p)], isYes(p.AVATAR_HR)), ([user]) => {
+        if (!user) throw new RestError('USER_NOT_EXISTS');
+        return { result: user };
+      }),
   },
   {
     name: 'im.revision.get',
@@ -120,13 +125,14 @@ export const imUserMethods: MethodDefinition[] = [
       AVATAR_HR,
       { name: 'RESULT_TYPE', type: 'enum', values: ['array'], description: '`array`: a list in request order instead of an object keyed by id', example: 'array' },
     ],
-    handler: async (ctx: CallContext, p: Params) => {
+    handler: (ctx: CallContext, p: Params) => {
       const ids = hasValue(p, 'ID')
         ? readIdList(p.ID, { max: ctx.app.config.maxIds, emptyCode: 'INVALID_FORMAT' })
         : [ctx.caller.user.id];
-      const users = await imUsersById(ctx, ids, isYes(p.AVATAR_HR));
-      if (readString(p, 'RESULT_TYPE')?.toLowerCase() === 'array') return { result: users };
-      return { result: WireMap.from(ids.map((id, i) => [id, users[i]] as const)) };
+      const asList = readString(p, 'RESULT_TYPE')?.toLowerCase() === 'array';
+      return andThen(imUsersById(ctx, ids, isYes(p.AVATAR_HR)), (users) => ({
+        result: asList ? users : WireMap.from(ids.map((id, i) => [id, users[i]] as const)),
+      }));
     },
   },
 ];

@@ -12,6 +12,7 @@ import type { CallContext } from './context.js';
 import { invoke, toRestError } from './dispatcher.js';
 import { beforeCommand, DropConnection, noteCommand } from './observe.js';
 import { argumentError, RestError } from './errors.js';
+import { andThen, type MaybePromise } from './maybe-async.js';
 import type { Params } from './params.js';
 import type { MethodDefinition, MethodResult } from './registry.js';
 import { nowSeconds, timeJson, type Timing } from './time.js';
@@ -164,9 +165,9 @@ interface SeenCommand {
   text?: string;
 }
 
-/** Runs one command and files its outcome under `key` in the batch's sections. */
-async function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResult, seen: SeenCommand): Promise<void> {
-  const timing: Timing = { started: nowSeconds(), processStarted: 0, processFinished: 0 };
+/** Runs one command and files its outcome under `key` in the batch's sections: a promise only when something waited. */
+function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResult, seen: SeenCommand): MaybePromise<void> {
+  const started = nowSeconds();
   if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
   const { method, query } = splitCommand(text);
   seen.method = method;
@@ -188,15 +189,19 @@ async function runCommand(ctx: CallContext, key: string, text: unknown, out: Bat
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = commandParams(params);
   seen.params = params;
+  const run = () => {
+    const timing: Timing = { started, processStarted: nowSeconds(), processFinished: 0 };
+    const invoked = invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
+    return andThen(invoked, (outcome) => {
+      timing.processFinished = nowSeconds();
+      out.result.set(key, outcome.result);
+      if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
+      if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
+      out.result_time.set(key, timeJson(timing, ctx.app.config.timezone, outcome.operating, timing.processFinished));
+    });
+  };
   const fault = beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
-  if (fault) await fault;
-  timing.processStarted = nowSeconds();
-  const outcome = await invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
-  timing.processFinished = nowSeconds();
-  out.result.set(key, outcome.result);
-  if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
-  if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
-  out.result_time.set(key, timeJson(timing, ctx.app.config.timezone, outcome.operating));
+  return fault ? fault.then(run) : run();
 }
 
 export function emptyBatchResult(): BatchResult {
@@ -225,7 +230,8 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
     }
     const seen: SeenCommand = { method: '', params: {} };
     try {
-      await runCommand(ctx, key, text, out, seen);
+      const running = runCommand(ctx, key, text, out, seen);
+      if (running) await running;
       noteCommand(ctx.app, ctx.trace, key, seen);
     } catch (error) {
       if (error instanceof DropConnection) throw error; // the whole connection goes

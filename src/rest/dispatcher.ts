@@ -10,6 +10,8 @@ import { beforeInvoke, DropConnection, noteCaller, observeRequest, type Trace } 
 import { intval, upperKeys, type Params } from './params.js';
 import { scopeGrants, type MethodDefinition, type MethodResult } from './registry.js';
 import { nowSeconds, timeJson, type OperatingReport, type Timing } from './time.js';
+import type { Limits } from './limits.js';
+import { andThen, type MaybePromise } from './maybe-async.js';
 
 export interface RestRequest {
   method: string;
@@ -59,7 +61,7 @@ export interface InvokeOptions {
   trace?: Trace;
 }
 
-export async function invoke(app: App, caller: Caller, definition: MethodDefinition, params: Params, options: InvokeOptions): Promise<Invoked> {
+export function invoke(app: App, caller: Caller, definition: MethodDefinition, params: Params, options: InvokeOptions): MaybePromise<Invoked> {
   if (!scopeGrants(definition, caller.credential.scopes)) {
     throw new RestError(
       'insufficient_scope',
@@ -69,24 +71,40 @@ export async function invoke(app: App, caller: Caller, definition: MethodDefinit
     );
   }
   const limits = definition.name === 'batch' ? undefined : app.limits;
-  const admitted = limits?.beforeCall(caller.credential, definition.name);
-  if (admitted) await admitted;
   const { start, rest } = takeStart(params);
   const { baseUrl, requestId, budget = requestBudget(app.config), trace } = options;
   const ctx: CallContext = { app, caller, method: definition, start, baseUrl, requestId, budget, trace };
-  if (!limits) return definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+  const methodParams = definition.upperParams ? upperKeys(rest) : rest;
+  const admitted = limits?.beforeCall(caller.credential, definition.name);
+  return admitted ? admitted.then(() => call(ctx, methodParams, limits)) : call(ctx, methodParams, limits);
+}
+
+/** The handler, its time metered when there are limits: a promise only where the handler or the meter makes one. */
+function call(ctx: CallContext, params: Params, limits: Limits | undefined): MaybePromise<Invoked> {
+  if (!limits) return ctx.method.handler(ctx, params);
   const began = performance.now();
-  let outcome: MethodResult;
+  let outcome: MaybePromise<MethodResult>;
   try {
-    outcome = await definition.handler(ctx, definition.upperParams ? upperKeys(rest) : rest);
+    outcome = ctx.method.handler(ctx, params);
   } catch (error) {
-    // time spent failing is time spent: it counts too
-    await limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
-    throw error;
+    return failed(ctx, limits, began, error);
   }
-  // the counters in memory answer without a promise, and every command of a batch passes here
-  const operating = limits.afterCall(caller.credential, definition.name, (performance.now() - began) / 1000);
-  return { result: outcome.result, total: outcome.total, next: outcome.next, operating: operating instanceof Promise ? await operating : operating };
+  return outcome instanceof Promise
+    ? outcome.then((o) => metered(ctx, limits, began, o), (error: unknown) => failed(ctx, limits, began, error))
+    : metered(ctx, limits, began, outcome);
+}
+
+function metered(ctx: CallContext, limits: Limits, began: number, outcome: MethodResult): MaybePromise<Invoked> {
+  const operating = limits.afterCall(ctx.caller.credential, ctx.method.name, (performance.now() - began) / 1000);
+  return andThen(operating, (report) => ({ result: outcome.result, total: outcome.total, next: outcome.next, operating: report }));
+}
+
+/** Time spent failing is time spent: it counts too, and then the error goes on. */
+function failed(ctx: CallContext, limits: Limits, began: number, error: unknown): Promise<never> {
+  const counted = limits.afterCall(ctx.caller.credential, ctx.method.name, (performance.now() - began) / 1000);
+  return Promise.resolve(counted).then(() => {
+    throw error;
+  });
 }
 
 /** Turns anything thrown into the wire error, logging what is not a RestError. */

@@ -33,6 +33,11 @@ export class WireMap<V = unknown> {
     return [...this.entries.keys()];
   }
 
+  /** The keys in order, without copying them out. */
+  keyIterator(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
   pairs(): [string, V][] {
     return [...this.entries.entries()];
   }

@@ -9,7 +9,20 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { toJson } from '../../src/http/json.js';
 import { RestError } from '../../src/rest/errors.js';
-import { WireMap } from '../../src/rest/wire-map.js';
+import { RawJson, WireMap } from '../../src/rest/wire-map.js';
+
+/** The text the writer must give, written the slow, obvious way. */
+function reference(v: unknown): string {
+  if (v instanceof RawJson) return typeof v.json === 'string' ? v.json : v.json.toString('utf8');
+  if (v instanceof WireMap) {
+    return v.isList() ? `[${v.pairs().map(([, x]) => reference(x)).join(',')}]` : `{${v.pairs().map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`;
+  }
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : reference(x))).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
 
 describe('answer JSON', () => {
   it('writes what JSON.stringify writes for any value without WireMaps, holes and undefined in lists included', () => {
@@ -20,6 +33,27 @@ describe('answer JSON', () => {
     );
     // eslint-disable-next-line no-sparse-arrays
     assert.equal(toJson({ a: [1, , undefined, null, { b: undefined }] }), '{"a":[1,null,null,null,{}]}');
+  });
+
+  it('writes any text, keys and serialized pieces as UTF-8 of the reference text, in maps, lists and objects', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme-ascii', maxLength: 60 }), fc.string({ unit: 'grapheme', minLength: 40, maxLength: 200 }));
+    const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), text.map((t) => new RawJson(JSON.stringify(t))), text.map((t) => new RawJson(Buffer.from(JSON.stringify({ t })))));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('map'), tie('list'), tie('object')),
+      map: fc.array(fc.tuple(fc.oneof(text, fc.nat().map(String)), tie('tree')), { maxLength: 5 }).map((pairs) => WireMap.from(pairs)),
+      list: fc.array(fc.oneof(tie('tree'), fc.constant(undefined)), { maxLength: 5 }),
+      object: fc.dictionary(text, tie('tree'), { maxKeys: 5 }),
+    }));
+    fc.assert(
+      fc.property(tree, (v) => {
+        const expected = reference(v);
+        assert.equal(toJson(v), expected);
+        const bytes = Buffer.byteLength(expected);
+        assert.equal(toJson(v, bytes), expected);
+        assert.throws(() => toJson(v, bytes - 1), (e: RestError) => e.code === 'ANSWER_TOO_LARGE');
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('keeps WireMap key order inside lists and objects, and counts every character against the cap', () => {
