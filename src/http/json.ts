@@ -1,5 +1,5 @@
 import { RestError } from '../rest/errors.js';
-import { RawJson, WireMap } from '../rest/wire-map.js';
+import { OwnJson, WireMap, type JsonOut } from '../rest/wire-map.js';
 
 /** The 413 for an answer over the size limit, before a string that large is ever built. */
 export function answerTooLarge(maxBytes: number): RestError {
@@ -31,7 +31,7 @@ let spare: Buffer | undefined = Buffer.allocUnsafeSlow(FIRST_BYTES);
 
 /**
  * JSON for a response, as UTF-8: JSON.stringify, except that WireMaps keep their key order (an
- * object would put integer keys first in ascending order) and RawJson is copied as it is. The
+ * object would put integer keys first in ascending order) and OwnJson values write themselves. The
  * pieces are counted as they are made: past `maxBytes` it throws ANSWER_TOO_LARGE instead of
  * going on towards V8's string limit (a RangeError, once a 500).
  */
@@ -72,7 +72,7 @@ export async function toJsonSliced(value: unknown, maxBytes = Infinity): Promise
  * joined into a string first was a string and a concatenation per piece: a batch's answer is
  * several hundred pieces.)
  */
-class Pieces {
+class Pieces implements JsonOut {
   private buffer = spare ?? Buffer.allocUnsafeSlow(FIRST_BYTES);
   private size = 0;
   private nextSlice: number;
@@ -117,11 +117,6 @@ class Pieces {
     if (at > this.maxBytes) throw answerTooLarge(this.maxBytes);
     this.size = at;
     return true;
-  }
-
-  rawJson(v: RawJson): void {
-    if (typeof v.json === 'string') this.add(v.json);
-    else this.raw(v.json);
   }
 
   raw(bytes: Buffer): void {
@@ -171,7 +166,7 @@ function writeKey(k: string, out: Pieces): void {
 
 /** Writes `v` into `out`, yielding whenever a slice is full. Containers recurse; leaves are written in place. */
 function* write(v: unknown, out: Pieces): Generator<void, void, void> {
-  if (v instanceof RawJson) return out.rawJson(v);
+  if (v instanceof OwnJson) return v.writeJson(out);
   if (v instanceof WireMap) {
     const list = v.isList();
     out.add(list ? '[' : '{');
@@ -220,8 +215,8 @@ function* write(v: unknown, out: Pieces): Generator<void, void, void> {
  * inside): no generator for each of a batch's fifty time blocks. False when `v` must be walked.
  */
 function leaf(v: unknown, out: Pieces): boolean {
-  if (v instanceof RawJson) {
-    out.rawJson(v);
+  if (v instanceof OwnJson) {
+    v.writeJson(out);
     return true;
   }
   if (v !== null && typeof v === 'object' && (v instanceof WireMap || containsWireMap(v))) return false;
@@ -233,7 +228,7 @@ function containsWireMap(value: object): boolean {
   // for...in, not Object.values: no array per object, and every batch command's time block passes here
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    if (v instanceof WireMap || v instanceof RawJson) return true;
+    if (v instanceof WireMap || v instanceof OwnJson) return true;
     if (v !== null && typeof v === 'object' && containsWireMap(v)) return true;
   }
   return false;

@@ -1,4 +1,4 @@
-import { RawJson, WireMap } from '../rest/wire-map.js';
+import { OwnJson, WireMap } from '../rest/wire-map.js';
 
 /**
  * Everything XML 1.0 forbids in a document (its `Char` production): C0 controls other than tab,
@@ -18,7 +18,7 @@ function tagFor(key: string): string {
 }
 
 function encode(value: unknown): string {
-  if (value instanceof RawJson) return encode(value.value());
+  if (value instanceof OwnJson) return encode(value.value());
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value !== 'object') return escape(String(value));

@@ -16,7 +16,7 @@ import { andThen, type MaybePromise } from './maybe-async.js';
 import type { Params } from './params.js';
 import type { MethodDefinition, MethodResult } from './registry.js';
 import { nowSeconds, timeJson, type Timing } from './time.js';
-import { RawJson, WireMap } from './wire-map.js';
+import { OwnJson, WireMap } from './wire-map.js';
 
 /** Upstream's BATCH_MAX_LENGTH. */
 export const BATCH_MAX_LENGTH = 50;
@@ -104,7 +104,7 @@ export function resolveReference(out: BatchResult, kind: string, path: string): 
 
 function child(value: unknown, key: string): { value: unknown } | undefined {
   // an object the read model serialized: references see into it like into any other
-  if (value instanceof RawJson) return child(value.value(), key);
+  if (value instanceof OwnJson) return child(value.value(), key);
   if (value instanceof WireMap) return value.has(key) ? { value: value.get(key) } : undefined;
   if (Array.isArray(value)) return /^\d+$/.test(key) && Number(key) < value.length ? { value: value[Number(key)] } : undefined;
   if (value !== null && typeof value === 'object' && Object.hasOwn(value, key)) return { value: (value as Record<string, unknown>)[key] };
@@ -113,7 +113,7 @@ function child(value: unknown, key: string): { value: unknown } | undefined {
 
 /** Results as plain data, the way a method receives parameters (no WireMaps). */
 function plain(value: unknown): unknown {
-  if (value instanceof RawJson) return value.value();
+  if (value instanceof OwnJson) return value.value();
   if (value instanceof WireMap) {
     return value.isList() ? value.pairs().map(([, v]) => plain(v)) : Object.fromEntries(value.pairs().map(([k, v]) => [k, plain(v)]));
   }

@@ -1,6 +1,6 @@
 import { formatAtom } from '../directory/dates.js';
 import { clock } from '../clock.js';
-import { RawJson } from './wire-map.js';
+import { OwnJson, type JsonOut } from './wire-map.js';
 
 /** Upstream's operating-time window: 10 minutes. */
 export const OPERATING_WINDOW_SECONDS = 600;
@@ -33,16 +33,50 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
 }
 
 /**
- * The same block, serialized: every answer has one and a batch one per command, and a template
- * costs a fraction of JSON.stringify walking an object. The dates are digits and signs: nothing
- * to escape; numbers print as JSON prints them.
+ * The same block as a wire value that the JSON writer writes piece by piece: every answer has
+ * one and a batch one per command. A text made of it first (a template) was a concatenation and
+ * an intermediate string per field, the largest share of what a batch allocated. The dates are
+ * digits and signs: nothing to escape; numbers print as JSON prints them.
  */
-export function timeJson(timing: Timing, timeZone: string, operating?: OperatingReport, finished = clock.seconds()): RawJson {
-  const t = timeBlock(timing, timeZone, operating, finished);
-  return new RawJson(
-    `{"start":${t.start},"finish":${t.finish},"duration":${t.duration},"processing":${t.processing},"date_start":"${t.date_start}","date_finish":"${t.date_finish}",` +
-      `"operating_reset_at":${t.operating_reset_at},"operating":${t.operating}}`,
-  );
+export class TimeJson extends OwnJson {
+  constructor(
+    private readonly timing: Timing,
+    private readonly timeZone: string,
+    private readonly operating: OperatingReport | undefined,
+    private readonly finished: number,
+  ) {
+    super();
+  }
+
+  value(): ReturnType<typeof timeBlock> {
+    return timeBlock(this.timing, this.timeZone, this.operating, this.finished);
+  }
+
+  writeJson(out: JsonOut): void {
+    const t = this.value();
+    out.add('{"start":');
+    out.add(String(t.start));
+    out.add(',"finish":');
+    out.add(String(t.finish));
+    out.add(',"duration":');
+    out.add(String(t.duration));
+    out.add(',"processing":');
+    out.add(String(t.processing));
+    out.add(',"date_start":"');
+    out.add(t.date_start);
+    out.add('","date_finish":"');
+    out.add(t.date_finish);
+    out.add('","operating_reset_at":');
+    out.add(String(t.operating_reset_at));
+    out.add(',"operating":');
+    out.add(String(t.operating));
+    out.add('}');
+  }
+}
+
+/** The time block of a call that took `timing` and finished now (or at `finished`). */
+export function timeJson(timing: Timing, timeZone: string, operating?: OperatingReport, finished = clock.seconds()): TimeJson {
+  return new TimeJson(timing, timeZone, operating, finished);
 }
 
 export const nowSeconds = () => clock.seconds();

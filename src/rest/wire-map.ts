@@ -55,20 +55,44 @@ export class WireMap<V = unknown> {
   }
 }
 
+/** Where a wire value that writes its own JSON writes it: an answer being written (src/http/json.ts). */
+export interface JsonOut {
+  /** JSON text */
+  add(text: string): void;
+  /** JSON as UTF-8 bytes */
+  raw(bytes: Buffer): void;
+}
+
 /**
- * A wire value already serialized, as UTF-8 bytes (the read model's messenger user objects) or
- * as text (`time` blocks): the JSON writer copies it as it is instead of stringifying the object
- * and encoding the text again on every request. Anything else that meets one (the XML transport,
+ * A wire value that writes its own JSON into the answer: serialized bytes (RawJson), or a
+ * `time` block (src/rest/time.ts). Anything else that meets one (the XML transport,
  * JSON.stringify, batch references) sees the parsed value.
  */
-export class RawJson {
-  constructor(readonly json: Buffer | string) {}
-
-  value(): unknown {
-    return JSON.parse(typeof this.json === 'string' ? this.json : this.json.toString('utf8'));
-  }
+export abstract class OwnJson {
+  abstract writeJson(out: JsonOut): void;
+  abstract value(): unknown;
 
   toJSON(): unknown {
     return this.value();
+  }
+}
+
+/**
+ * A wire value already serialized, as UTF-8 bytes (the read model's messenger user objects) or
+ * as text: the JSON writer copies it as it is instead of stringifying the object and encoding
+ * the text again on every request.
+ */
+export class RawJson extends OwnJson {
+  constructor(readonly json: Buffer | string) {
+    super();
+  }
+
+  writeJson(out: JsonOut): void {
+    if (typeof this.json === 'string') out.add(this.json);
+    else out.raw(this.json);
+  }
+
+  value(): unknown {
+    return JSON.parse(typeof this.json === 'string' ? this.json : this.json.toString('utf8'));
   }
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { toJson } from '../../src/http/json.js';
 import { timeBlock, timeJson } from '../../src/rest/time.js';
 
-test('the serialized time block is JSON.stringify of the block, byte for byte', () => {
+test('the time block writes itself as JSON.stringify of the block, byte for byte', () => {
   const cases = [
     { timing: { started: 1_764_590_000.123456, processStarted: 1_764_590_000.2, processFinished: 1_764_590_001.9 }, finished: 1_764_590_002.000001 },
     { timing: { started: 1_764_590_000, processStarted: 1_764_590_000, processFinished: 1_764_590_000 }, finished: 1_764_590_000 },
@@ -11,7 +12,7 @@ test('the serialized time block is JSON.stringify of the block, byte for byte', 
   for (const zone of ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns']) {
     for (const { timing, finished } of cases) {
       for (const operating of [undefined, { operating: 0.123457, operating_reset_at: 1_764_590_600 }, { operating: 0, operating_reset_at: 0 }]) {
-        const text = timeJson(timing, zone, operating, finished).json;
+        const text = toJson(timeJson(timing, zone, operating, finished));
         assert.equal(text, JSON.stringify(timeBlock(timing, zone, operating, finished)));
       }
     }
