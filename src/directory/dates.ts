@@ -68,7 +68,7 @@ function formatOffset(seconds: number): string {
 }
 
 /** The last instant formatted per zone: every answer's `time` block formats now, twice. */
-const lastAtom = new Map<string, { second: number; text: string }>();
+const lastAtom = new Map<string, { second: number; text: string; day?: string }>();
 
 export function formatAtom(unixSeconds: number, timeZone: string): string {
   const s = Math.floor(unixSeconds);
@@ -96,7 +96,10 @@ export function atomOrFalse(unixSeconds: number | null | undefined, timeZone: st
 
 /** Today's calendar date in the time zone, `YYYY-MM-DD`: the date of formatAtom's instant. */
 export function todayIn(timeZone: string, nowSeconds = clock.seconds()): string {
-  return formatAtom(nowSeconds, timeZone).slice(0, 10);
+  const text = formatAtom(nowSeconds, timeZone);
+  const last = lastAtom.get(timeZone);
+  // the day of the instant just formatted, cut once: every user object asks for it
+  return last?.text === text ? (last.day ??= text.slice(0, 10)) : text.slice(0, 10);
 }
 
 /** The instant a calendar day starts in the time zone. */

@@ -20,13 +20,13 @@ export function imUsersById(ctx: CallContext, ids: readonly number[], avatarHr: 
     // im.user.get of one user, fifty times in a batch: no lists, nothing to slice
     const entry = model.user(ids[0]!);
     const shown = entry && model.visibility(ctx.caller.viewer)(ids[0]!) ? entry : undefined;
-    return [shown ? new RawJson(model.imUserJson(shown, userForm(presentOptions(ctx), avatarHr, today(ctx)))) : null];
+    return [shown ? new RawJson(model.imUserJson(shown, userForm(ctx.app.config, ctx.baseUrl, avatarHr, today(ctx)))) : null];
   }
   // from memory: the bytes serialized once per user version, the same presenter behind them.
   // The entries are taken in one go (one version of the directory; entries are never changed),
   // then serialized with the event loop served every few milliseconds: a thousand users no
   // one asked for since the start take tens of milliseconds to present
-  const form = userForm(presentOptions(ctx), avatarHr, today(ctx));
+  const form = userForm(ctx.app.config, ctx.baseUrl, avatarHr, today(ctx));
   const visible = model.visibility(ctx.caller.viewer);
   const entries = ids.map((id) => {
     const entry = model.user(id);

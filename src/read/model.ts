@@ -19,6 +19,7 @@
  * awaits `settle()`, so the answer to a write leaves after the model holds it. Other processes'
  * changes arrive through the feed's NOTIFY/polling and are flushed at once.
  */
+import type { Config } from '../config.js';
 import type { ChangeFeed, ChangeRecord, FeedReset } from '../directory/feed.js';
 import { colleaguesFrom } from '../directory/colleagues.js';
 import { DepartmentTree } from '../directory/tree.js';
@@ -725,10 +726,14 @@ function narrowed(kept: ReadonlyMap<string, readonly number[]>, words: readonly 
 /** The last form made, with and without AVATAR_HR: the same key string again lets a memo hit compare by identity. */
 const lastForms: [UserForm | undefined, UserForm | undefined] = [undefined, undefined];
 
-/** What, besides the user and the day, shapes a serialized user object: the last one again while nothing differs. */
-export function userForm(opts: PresentOptions, avatarHr: boolean, today: string): UserForm {
+/**
+ * What, besides the user and the day, shapes a serialized user object: the last one again while
+ * nothing differs (made of the parts, so that a hit makes no options object either).
+ */
+export function userForm(config: Pick<Config, 'timezone' | 'nameTemplate'>, baseUrl: string, avatarHr: boolean, today: string): UserForm {
   const last = lastForms[avatarHr ? 1 : 0];
-  if (last && last.today === today && last.opts.baseUrl === opts.baseUrl && last.opts.timeZone === opts.timeZone && last.opts.nameTemplate === opts.nameTemplate) return last;
+  if (last && last.today === today && last.opts.baseUrl === baseUrl && last.opts.timeZone === config.timezone && last.opts.nameTemplate === config.nameTemplate) return last;
+  const opts: PresentOptions = { timeZone: config.timezone, nameTemplate: config.nameTemplate, baseUrl };
   const form = { today, opts, avatarHr, key: `${avatarHr ? 1 : 0}|${opts.baseUrl}|${opts.timeZone}|${opts.nameTemplate}` };
   lastForms[avatarHr ? 1 : 0] = form;
   return form;

@@ -7,15 +7,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { splitCommand } from './batch-command.js';
-import { commandParams, decodeLimits, parseQueryString } from './request-params.js';
+import { commandParams, decodeLimits, parseQueryString, type DecodeLimits } from './request-params.js';
 import type { CallContext } from './context.js';
-import { invoke, toRestError } from './dispatcher.js';
+import { invoke, toRestError, type Invoked } from './dispatcher.js';
 import { beforeCommand, DropConnection, noteCommand } from './observe.js';
 import { argumentError, RestError } from './errors.js';
-import { andThen, type MaybePromise } from './maybe-async.js';
+import type { MaybePromise } from './maybe-async.js';
 import type { Params } from './params.js';
 import type { MethodDefinition, MethodResult } from './registry.js';
-import { nowSeconds, timeJson, type Timing } from './time.js';
+import { nowSeconds, timeJson } from './time.js';
 import { OwnJson, WireMap } from './wire-map.js';
 
 /** Upstream's BATCH_MAX_LENGTH. */
@@ -135,7 +135,7 @@ function embed(value: unknown, reference: string): string {
 function hasReference(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('$');
   if (value === null || typeof value !== 'object') return false;
-  for (const v of Object.values(value)) if (hasReference(v)) return true;
+  for (const k in value) if (hasReference((value as Record<string, unknown>)[k])) return true;
   return false;
 }
 
@@ -157,17 +157,18 @@ export function substitute(value: unknown, out: BatchResult): unknown {
   return value;
 }
 
-/** What the journal records of a command: filled in as the command is read. */
+/** A command as it is read and run: what the journal records of it, and when it started. */
 interface SeenCommand {
   method: string;
   params: Params;
   /** the command's text, when its parameters are what the text alone gives (no references) */
   text?: string;
+  started: number;
+  processStarted: number;
 }
 
-/** Runs one command and files its outcome under `key` in the batch's sections: a promise only when something waited. */
-function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResult, seen: SeenCommand): MaybePromise<void> {
-  const started = nowSeconds();
+/** Reads one command and runs it: a promise only when something waited. */
+function runCommand(ctx: CallContext, text: unknown, out: BatchResult, limits: DecodeLimits, seen: SeenCommand): MaybePromise<Invoked> {
   if (typeof text !== 'string') throw argumentError('cmd', 'Each command must be a string "method?query"');
   const { method, query } = splitCommand(text);
   seen.method = method;
@@ -175,7 +176,7 @@ function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResu
   const definition = ctx.app.registry.get(method);
   if (!definition) throw new RestError('ERROR_METHOD_NOT_FOUND');
   if (definition.batch === false) throw new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED');
-  let params = parseQueryString(query, decodeLimits(ctx.app.config));
+  let params = parseQueryString(query, limits);
   if (hasReference(params)) {
     try {
       params = substitute(params, out) as Params;
@@ -189,19 +190,23 @@ function runCommand(ctx: CallContext, key: string, text: unknown, out: BatchResu
   // a command runs as the batch's caller: its own auth keys and client telemetry are dropped
   params = commandParams(params);
   seen.params = params;
-  const run = () => {
-    const timing: Timing = { started, processStarted: nowSeconds(), processFinished: 0 };
-    const invoked = invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
-    return andThen(invoked, (outcome) => {
-      timing.processFinished = nowSeconds();
-      out.result.set(key, outcome.result);
-      if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
-      if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
-      out.result_time.set(key, timeJson(timing, ctx.app.config.timezone, outcome.operating, timing.processFinished));
-    });
-  };
   const fault = beforeCommand(ctx.app, ctx.trace, ctx.caller, definition.name); // control plane: scripted faults
-  return fault ? fault.then(run) : run();
+  if (fault) return fault.then(() => invokeCommand(ctx, definition, params, seen));
+  return invokeCommand(ctx, definition, params, seen);
+}
+
+function invokeCommand(ctx: CallContext, definition: MethodDefinition, params: Params, seen: SeenCommand): MaybePromise<Invoked> {
+  seen.processStarted = nowSeconds();
+  return invoke(ctx.app, ctx.caller, definition, params, { baseUrl: ctx.baseUrl, requestId: ctx.requestId, budget: ctx.budget, trace: ctx.trace });
+}
+
+/** Files a command's outcome under its key in the batch's sections. */
+function file(out: BatchResult, key: string, outcome: Invoked, seen: SeenCommand, timeZone: string): void {
+  const finished = nowSeconds();
+  out.result.set(key, outcome.result);
+  if (outcome.total !== undefined) out.result_total.set(key, outcome.total);
+  if (outcome.next !== undefined) out.result_next.set(key, outcome.next);
+  out.result_time.set(key, timeJson({ started: seen.started, processStarted: seen.processStarted, processFinished: finished }, timeZone, outcome.operating, finished));
 }
 
 export function emptyBatchResult(): BatchResult {
@@ -213,8 +218,10 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
   const commands = readCommands(param(params, 'cmd') ?? []);
   const halt = isHalt(param(params, 'halt'));
   const out = emptyBatchResult();
+  const limits = decodeLimits(ctx.app.config);
   let turnStarted = performance.now();
-  for (const [index, [key, text]] of commands.entries()) {
+  for (let index = 0; index < commands.length; index++) {
+    const [key, text] = commands[index]!;
     if (index >= BATCH_MAX_LENGTH) {
       const tooMany = new RestError('ERROR_BATCH_LENGTH_EXCEEDED');
       noteCommand(ctx.app, ctx.trace, key, { method: typeof text === 'string' ? splitCommand(text).method : '', params: {} }, tooMany);
@@ -228,10 +235,10 @@ export async function runBatch(ctx: CallContext, params: Params): Promise<Method
       await new Promise<void>((resume) => setImmediate(resume));
       turnStarted = performance.now();
     }
-    const seen: SeenCommand = { method: '', params: {} };
+    const seen: SeenCommand = { method: '', params: {}, started: nowSeconds(), processStarted: 0 };
     try {
-      const running = runCommand(ctx, key, text, out, seen);
-      if (running) await running;
+      const running = runCommand(ctx, text, out, limits, seen);
+      file(out, key, running instanceof Promise ? await running : running, seen, ctx.app.config.timezone);
       noteCommand(ctx.app, ctx.trace, key, seen);
     } catch (error) {
       if (error instanceof DropConnection) throw error; // the whole connection goes

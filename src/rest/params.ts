@@ -15,6 +15,8 @@ export function intval(value: unknown): number {
   }
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string') {
+    // most are plain digits: no match array
+    if (/^\d{1,15}$/.test(value)) return Number(value);
     const m = /^[\s]*([+-]?\d+)/.exec(value);
     if (!m) return 0;
     return clampSafe(Number(m[1]));
@@ -36,10 +38,15 @@ export function isYes(value: unknown): boolean {
 /** Top-level keys upper-cased, as every im handler does before reading them. */
 export function upperKeys(params: Params): Params {
   // callers mostly write them in upper case already: then the object as it is, not a copy
-  if (Object.keys(params).every((k) => k === k.toUpperCase())) return params;
+  if (!hasLowerCaseKey(params)) return params;
   const out: Params = {};
   for (const [k, v] of Object.entries(params)) out[k.toUpperCase()] = v;
   return out;
+}
+
+function hasLowerCaseKey(params: Params): boolean {
+  for (const k in params) if (k !== k.toUpperCase()) return true;
+  return false;
 }
 
 export function hasValue(params: Params, key: string): boolean {

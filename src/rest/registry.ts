@@ -124,5 +124,7 @@ export class MethodRegistry {
 /** Whether a credential holding `scopes` may call the method. */
 export function scopeGrants(definition: MethodDefinition, scopes: ReadonlySet<string>): boolean {
   if (definition.scope === 'basic') return true;
-  return (definition.grantedBy ?? [definition.scope]).some((s) => scopes.has(s));
+  if (!definition.grantedBy) return scopes.has(definition.scope);
+  for (const s of definition.grantedBy) if (scopes.has(s)) return true;
+  return false;
 }

@@ -83,5 +83,6 @@ export function splitParams(query: Params, body: Params): SplitParams {
 
 /** A batch command's parameters without credentials and telemetry: the object itself when it holds none. */
 export function commandParams(params: Params): Params {
-  return Object.keys(params).some(isWithheld) ? splitParams(params, {}).params : params;
+  for (const key in params) if (isWithheld(key)) return splitParams(params, {}).params;
+  return params;
 }
