@@ -11,7 +11,7 @@ import { buildParamsYielding, tooManyParams } from '../rest/bracket-params.js';
 import { checkShape, decodeLimits, parseFormBody, parseJsonBody, parseQueryString, splitParams, type DecodeLimits } from '../rest/request-params.js';
 import type { Config } from '../config.js';
 import { routeRestPath } from './route.js';
-import { answerTooLarge, toJsonSliced } from './json.js';
+import { answerTooLarge, toJsonSliced, type LentJson } from './json.js';
 import { toXml } from './xml.js';
 
 const COMMON_HEADERS = {
@@ -132,14 +132,16 @@ async function handleRest(app: App, request: FastifyRequest, reply: FastifyReply
     if (xml.length > max) return sendError(reply, answerTooLarge(max), request.id as string);
     return reply.code(response.status).type('application/xml; charset=utf-8').send(xml);
   }
-  let json: Buffer;
+  let json: LentJson;
   try {
     json = await toJsonSliced(response.body, max);
   } catch (error) {
     if (error instanceof RestError) return sendError(reply, error, request.id as string);
     throw error;
   }
-  return reply.code(response.status).type('application/json; charset=utf-8').send(json);
+  // the buffer is lent: back once the response has gone out (or its connection is gone)
+  reply.raw.once('close', json.release);
+  return reply.code(response.status).type('application/json; charset=utf-8').send(json.bytes);
 }
 
 /**

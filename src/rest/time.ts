@@ -32,6 +32,17 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
   };
 }
 
+// the block's fixed text, encoded once
+const START = Buffer.from('{"start":');
+const FINISH = Buffer.from(',"finish":');
+const DURATION = Buffer.from(',"duration":');
+const PROCESSING = Buffer.from(',"processing":');
+const DATE_START = Buffer.from(',"date_start":"');
+const DATE_FINISH = Buffer.from('","date_finish":"');
+const RESET_AT = Buffer.from('","operating_reset_at":');
+const OPERATING = Buffer.from(',"operating":');
+const END = Buffer.from('}');
+
 /**
  * The same block as a wire value that the JSON writer writes piece by piece: every answer has
  * one and a batch one per command. A text made of it first (a template) was a concatenation and
@@ -54,23 +65,23 @@ export class TimeJson extends OwnJson {
 
   writeJson(out: JsonOut): void {
     const t = this.value();
-    out.add('{"start":');
+    out.raw(START);
     out.add(String(t.start));
-    out.add(',"finish":');
+    out.raw(FINISH);
     out.add(String(t.finish));
-    out.add(',"duration":');
+    out.raw(DURATION);
     out.add(String(t.duration));
-    out.add(',"processing":');
+    out.raw(PROCESSING);
     out.add(String(t.processing));
-    out.add(',"date_start":"');
+    out.raw(DATE_START);
     out.add(t.date_start);
-    out.add('","date_finish":"');
+    out.raw(DATE_FINISH);
     out.add(t.date_finish);
-    out.add('","operating_reset_at":');
+    out.raw(RESET_AT);
     out.add(String(t.operating_reset_at));
-    out.add(',"operating":');
+    out.raw(OPERATING);
     out.add(String(t.operating));
-    out.add('}');
+    out.raw(END);
   }
 }
 
