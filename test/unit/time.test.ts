@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { toJson } from '../../src/http/json.js';
-import { timeBlock, timeJson } from '../../src/rest/time.js';
+import { microsText, timeBlock, timeJson } from '../../src/rest/time.js';
 
 test('the time block writes itself as JSON.stringify of the block, byte for byte', () => {
   const cases = [
@@ -17,4 +18,16 @@ test('the time block writes itself as JSON.stringify of the block, byte for byte
       }
     }
   }
+});
+
+test('operating seconds print as String() prints them', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 50 }), fc.double({ min: 0, max: 1e6, noNaN: true }), (micros, any) => {
+      const seconds = Math.round(micros) / 1e6;
+      assert.equal(microsText(seconds), String(seconds));
+      assert.equal(microsText(any), String(any));
+    }),
+    { numRuns: 20000 },
+  );
+  for (const s of [0, 1e-6, 0.1, 0.5, 1, 480, 479.999999, 12.3, 1e-7, 123456789.123456]) assert.equal(microsText(s), String(s));
 });
