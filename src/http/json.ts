@@ -127,6 +127,33 @@ class Pieces implements JsonOut {
     this.buffer[this.size++] = code;
   }
 
+  int(n: number): void {
+    // digits straight into the buffer: printing a number makes a string, and when V8's cache of
+    // printed numbers misses (a new operating time on every call) a slow one. The arithmetic is
+    // on 32-bit integers: `%` of a double is a call into the C library
+    if (n > 0x7fffffff) {
+      const high = Math.floor(n / 1e9);
+      this.int(high);
+      return this.digits(n - high * 1e9, 9);
+    }
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    this.digits(n, digits);
+  }
+
+  /** The last `count` digits of a 32-bit integer, zeros in front. */
+  private digits(n: number, count: number): void {
+    this.reserve(count);
+    const { buffer } = this;
+    let at = this.size + count;
+    let rest = n | 0;
+    for (let i = 0; i < count; i++) {
+      buffer[--at] = 0x30 + (rest % 10);
+      rest = (rest / 10) | 0;
+    }
+    this.size += count;
+  }
+
   /** Copies a short text in when it is all ASCII; false (nothing written) when it is not. */
   private ascii(text: string): boolean {
     const { buffer } = this;

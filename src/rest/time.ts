@@ -23,7 +23,9 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
   return {
     start,
     finish: finished,
-    duration: finished - timing.started,
+    // to the microsecond, like operating: the difference of two clock readings printed in full
+    // was 17 digits of rounding noise, and slow to print
+    duration: Math.round((finished - timing.started) * 1e6) / 1e6,
     processing: Math.floor(timing.processFinished) - Math.floor(timing.processStarted),
     date_start: formatAtom(timing.started, timeZone),
     date_finish: formatAtom(finished, timeZone),
@@ -33,22 +35,42 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
 }
 
 /**
- * A number of whole microseconds in seconds (`operating`) as JSON prints it: the integer part,
- * then the fraction without trailing zeros. With at most 15 significant digits that decimal is
- * the only short one to name the number, so it is String(seconds), at half the cost: every
- * batch command's operating time is a new number, so V8's cache of printed numbers never hits.
+ * Seconds as JSON prints them. Whole microseconds (`operating`, `duration`, and `finish`, a
+ * clock reading in milliseconds) are written as digits: the integer part, then the fraction
+ * without trailing zeros. With at most 15 significant digits that decimal is the only short one
+ * to name the number, so it is what String() gives, without the string (and V8's number
+ * printing, slow for numbers it has not printed lately: every command's operating time is new).
  */
-export function microsText(seconds: number): string {
+export function writeSeconds(out: JsonOut, seconds: number): void {
   const whole = Math.round(seconds * 1e6);
-  // anything else (not whole microseconds, negative, too many digits) the general way
-  if (whole / 1e6 !== seconds || whole < 0 || whole >= 1e15) return String(seconds);
-  const int = Math.floor(whole / 1e6);
-  const fraction = whole - int * 1e6;
-  if (fraction === 0) return String(int);
-  let digits = String(fraction).padStart(6, '0');
-  while (digits.endsWith('0')) digits = digits.slice(0, -1);
-  return `${int}.${digits}`;
+  if (whole / 1e6 === seconds && whole >= 0 && whole <= Number.MAX_SAFE_INTEGER) {
+    const int = Math.floor(whole / 1e6);
+    // below a million: 32-bit arithmetic (`%` of a double is a call into the C library)
+    let fraction = (whole - int * 1e6) | 0;
+    let width = fraction === 0 ? 0 : 6;
+    while (width > 0 && fraction % 10 === 0) {
+      fraction = (fraction / 10) | 0;
+      width--;
+    }
+    if (digitCount(int) + width <= 15) {
+      out.int(int);
+      if (width === 0) return;
+      out.add(FRACTION_LEAD[width - digitCount(fraction)]!);
+      return out.int(fraction);
+    }
+  }
+  // anything else (not whole microseconds, negative, more digits) the general way
+  out.add(String(seconds));
 }
+
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  return digits;
+}
+
+/** The point and the zeros before a fraction's first digit. */
+const FRACTION_LEAD = ['.', '.0', '.00', '.000', '.0000', '.00000'];
 
 /**
  * The same block as a wire value that the JSON writer writes piece by piece: every answer has
@@ -73,21 +95,21 @@ export class TimeJson extends OwnJson {
   writeJson(out: JsonOut): void {
     const t = this.value();
     out.add('{"start":');
-    out.add(String(t.start));
+    writeSeconds(out, t.start);
     out.add(',"finish":');
-    out.add(String(t.finish));
+    writeSeconds(out, t.finish);
     out.add(',"duration":');
-    out.add(String(t.duration));
+    writeSeconds(out, t.duration);
     out.add(',"processing":');
-    out.add(String(t.processing));
+    writeSeconds(out, t.processing);
     out.add(',"date_start":"');
     out.add(t.date_start);
     out.add('","date_finish":"');
     out.add(t.date_finish);
     out.add('","operating_reset_at":');
-    out.add(String(t.operating_reset_at));
+    writeSeconds(out, t.operating_reset_at);
     out.add(',"operating":');
-    out.add(microsText(t.operating));
+    writeSeconds(out, t.operating);
     out.add('}');
   }
 }

@@ -61,6 +61,8 @@ export interface JsonOut {
   add(text: string): void;
   /** JSON as UTF-8 bytes */
   raw(bytes: Buffer): void;
+  /** the digits of a non-negative safe integer */
+  int(n: number): void;
 }
 
 /**
