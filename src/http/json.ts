@@ -154,6 +154,29 @@ class Pieces implements JsonOut {
     this.size += count;
   }
 
+  /**
+   * `"key":` for a key of letters, digits and `_.-` up to 40 long (ids, command keys: they need no
+   * escaping), checked as it is copied; false (nothing written) for any other key.
+   */
+  plainKey(k: string): boolean {
+    const length = k.length;
+    if (length === 0 || length > 40) return false;
+    this.reserve(length + 3);
+    const { buffer } = this;
+    let at = this.size;
+    buffer[at++] = QUOTE;
+    for (let i = 0; i < length; i++) {
+      const c = k.charCodeAt(i);
+      // 0-9 A-Z a-z _ . -
+      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e || c === 0x2d)) return false;
+      buffer[at++] = c;
+    }
+    buffer[at++] = QUOTE;
+    buffer[at++] = COLON;
+    this.size = at;
+    return true;
+  }
+
   /** Copies a short text in when it is all ASCII; false (nothing written) when it is not. */
   private ascii(text: string): boolean {
     const { buffer } = this;
@@ -202,16 +225,12 @@ const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-/** A key and its colon: keys of plain letters, digits and `_.-` (ids, command keys) need no escaping. */
+/** A key and its colon. */
 function writeKey(k: string, out: Pieces): void {
-  if (/^[\w.-]{1,40}$/.test(k)) {
-    out.char(QUOTE);
-    out.add(k);
-    out.char(QUOTE);
-  } else {
+  if (!out.plainKey(k)) {
     out.add(JSON.stringify(k));
+    out.char(COLON);
   }
-  out.char(COLON);
 }
 
 /** Writes `v` into `out`, yielding whenever a slice is full. Containers recurse; leaves are written in place. */

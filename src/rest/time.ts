@@ -23,15 +23,18 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
   return {
     start,
     finish: finished,
-    // to the microsecond, like operating: the difference of two clock readings printed in full
-    // was 17 digits of rounding noise, and slow to print
-    duration: Math.round((finished - timing.started) * 1e6) / 1e6,
+    duration: durationOf(timing, finished),
     processing: Math.floor(timing.processFinished) - Math.floor(timing.processStarted),
     date_start: formatAtom(timing.started, timeZone),
     date_finish: formatAtom(finished, timeZone),
     operating_reset_at: operating?.operating_reset_at ?? start + OPERATING_WINDOW_SECONDS,
     operating: operating?.operating ?? 0,
   };
+}
+
+/** To the microsecond, like operating: the difference of two clock readings printed in full was 17 digits of rounding noise, and slow to print. */
+function durationOf(timing: Timing, finished: number): number {
+  return Math.round((finished - timing.started) * 1e6) / 1e6;
 }
 
 /**
@@ -92,24 +95,26 @@ export class TimeJson extends OwnJson {
     return timeBlock(this.timing, this.timeZone, this.operating, this.finished);
   }
 
+  /** timeBlock's fields in its order, without the object: fifty of them in every batch. */
   writeJson(out: JsonOut): void {
-    const t = this.value();
+    const { timing, timeZone, operating, finished } = this;
+    const start = Math.floor(timing.started);
     out.add('{"start":');
-    writeSeconds(out, t.start);
+    writeSeconds(out, start);
     out.add(',"finish":');
-    writeSeconds(out, t.finish);
+    writeSeconds(out, finished);
     out.add(',"duration":');
-    writeSeconds(out, t.duration);
+    writeSeconds(out, durationOf(timing, finished));
     out.add(',"processing":');
-    writeSeconds(out, t.processing);
+    writeSeconds(out, Math.floor(timing.processFinished) - Math.floor(timing.processStarted));
     out.add(',"date_start":"');
-    out.add(t.date_start);
+    out.add(formatAtom(timing.started, timeZone));
     out.add('","date_finish":"');
-    out.add(t.date_finish);
+    out.add(formatAtom(finished, timeZone));
     out.add('","operating_reset_at":');
-    writeSeconds(out, t.operating_reset_at);
+    writeSeconds(out, operating?.operating_reset_at ?? start + OPERATING_WINDOW_SECONDS);
     out.add(',"operating":');
-    writeSeconds(out, t.operating);
+    writeSeconds(out, operating?.operating ?? 0);
     out.add('}');
   }
 }
