@@ -131,7 +131,7 @@ export class Journal {
 
   add(entry: NewEntry): void {
     const { at, method, credential, status, error } = entry;
-    const body = JSON.stringify([entry.params, entry.duration_ms, entry.fault ?? null, entry.commands ?? null]);
+    const body = JSON.stringify([entry.params, entry.duration_ms, entry.fault ?? null, entry.commands ? keptCommands(entry.params, entry.commands) : null]);
     const kept: KeptEntry = { id: ++this.lastId, at, method, credential, status, error, body };
     // a character a byte: most parameters are ASCII, and the budget is an estimate anyway
     const bytes = ENTRY_BYTES + body.length;
@@ -149,7 +149,7 @@ export class Journal {
 
   /** The entry as the journal shows it. */
   private open(kept: KeptEntry): JournalEntry {
-    const [params, duration_ms, fault, commands] = JSON.parse(kept.body) as [unknown, number, JournalFault | null, NotedCommands | null];
+    const [params, duration_ms, fault, commands] = JSON.parse(kept.body) as [unknown, number, JournalFault | null, KeptCommands | null];
     const { id, at, method, credential, status, error } = kept;
     return {
       id,
@@ -162,7 +162,7 @@ export class Journal {
       error,
       duration_ms,
       ...(fault ? { fault } : {}),
-      ...(commands ? { commands: commands.items.map((item, i) => this.command(commands.keys[i]!, item)) } : {}),
+      ...(commands ? { commands: commands.items.map((item, i) => this.command(commands.keys[i]!, item === AS_IN_PARAMS ? String(cmdOf(params)![commands.keys[i]!]) : item)) } : {}),
     };
   }
 
@@ -222,6 +222,30 @@ export class Journal {
     this.first = this.kept = this.bytes = 0;
     for (const l of this.listeners) l.cleared();
   }
+}
+
+/** A kept command whose text is its batch's own `cmd[key]`, as the entry's parameters hold it. */
+const AS_IN_PARAMS = 0;
+
+/** A batch's commands as kept: a text is not held twice. */
+interface KeptCommands {
+  keys: string[];
+  items: (string | JournalCommand | typeof AS_IN_PARAMS)[];
+}
+
+/** The `cmd` of a batch's parameters (read in any letter case, as batch reads it), when it is a list or a map. */
+function cmdOf(params: unknown): Record<string, unknown> | undefined {
+  if (params === null || typeof params !== 'object') return undefined;
+  const record = params as Record<string, unknown>;
+  const key = 'cmd' in record ? 'cmd' : Object.keys(record).find((k) => k.toLowerCase() === 'cmd');
+  const cmd = key === undefined ? undefined : record[key];
+  return cmd !== null && typeof cmd === 'object' ? (cmd as Record<string, unknown>) : undefined;
+}
+
+function keptCommands(params: unknown, commands: NotedCommands): KeptCommands {
+  const cmd = cmdOf(params);
+  if (!cmd) return commands;
+  return { keys: commands.keys, items: commands.items.map((item, i) => (typeof item === 'string' && cmd[commands.keys[i]!] === item ? AS_IN_PARAMS : item)) };
 }
 
 /** Whether an entry may match: what its kept fields decide without reading its JSON text. */
