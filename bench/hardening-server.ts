@@ -13,6 +13,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRoster, type Roster } from '../src/app.js';
+import { boundHeapGrowth } from '../src/heap.js';
 import { testConfig } from '../src/config.js';
 
 export type HardeningServerMessage =
@@ -42,6 +43,7 @@ const turns = setInterval(() => {
 }, 1);
 
 async function start(db: string): Promise<void> {
+  boundHeapGrowth(); // as `roster serve` does
   roster = await createRoster(testConfig({ db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC' }));
   const url = await roster.listen();
   loop.enable();

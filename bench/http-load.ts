@@ -152,7 +152,7 @@ interface Server {
   rss: number;
   heap: number;
   model: string;
-  sample(): Promise<{ statements: number; cpuMs: number; rss: number; heap: number }>;
+  sample(): Promise<{ statements: number; cpuMs: number; rss: number; heap: number; buffers: number }>;
   /** V8's heap in use after a full collection */
   live(): Promise<number>;
   /** ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of what runs between start and stop, written there */
@@ -398,7 +398,7 @@ export const httpBenchmark: Benchmark = {
             ];
             const completed = r.requests.total;
             const perSecond = completed / r.duration;
-            ctx.log(`      RSS ${mib(after.rss)} after it, V8 heap ${mib(after.heap)}`);
+            ctx.log(`      RSS ${mib(after.rss)} after it, V8 heap ${mib(after.heap)}, buffers ${mib(after.buffers)}`);
             const floorPerSecond = floor.requests.total / floor.duration;
             if (failures(floor).length) problems.push(`the floor: ${failures(floor).join('; ')}`);
             ctx.log(

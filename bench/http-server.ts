@@ -7,7 +7,7 @@
  *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, heap, model, console? }   (hooks: webhook base URL per user id;
  *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
- *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss, heap }
+ *   parent → { type: 'sample' }  child → { type: 'sample', statements, cpuMs, rss, heap, buffers }
  *   parent → { type: 'live' }    child → { type: 'live', heap }   (after a full collection)
  *   parent → { type: 'profile', action: 'start' | 'stop', name }  child → { type: 'profiled' }
  *            (with ROSTER_BENCH_CPU_PROF=<dir>: a CPU profile of exactly the measured load, written there as <name>.cpuprofile)
@@ -21,6 +21,7 @@ import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createRoster, type Roster } from '../src/app.js';
+import { boundHeapGrowth } from '../src/heap.js';
 import { testConfig, type Config } from '../src/config.js';
 import { SCOPES } from '../src/rest/scopes.js';
 import { replaceDirectory } from '../src/state/directory-file.js';
@@ -58,7 +59,7 @@ export type ServerMessage =
   | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; heap: number; model: string; console?: string }
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size and V8's heap (reserved) now */
-  | { type: 'sample'; statements: number; cpuMs: number; rss: number; heap: number }
+  | { type: 'sample'; statements: number; cpuMs: number; rss: number; heap: number; buffers: number }
   /** V8's heap in use after a full collection: what the server still holds once the load is over */
   | { type: 'live'; heap: number }
   | { type: 'profiled' }
@@ -98,6 +99,7 @@ async function start(m: StartMessage): Promise<void> {
   const { hooks, loadMs, consoleCookie } = await prepare(m, config);
   // the start-up that counts: a server on a database that already holds the company
   (globalThis as { gc?: () => void }).gc?.();
+  boundHeapGrowth(); // as `roster serve` does
   const startAt = performance.now();
   roster = await createRoster(config);
   const url = await roster.listen();
@@ -160,7 +162,7 @@ process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 
   } else if (m.type === 'sample') {
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: memory.rss, heap: memory.heapTotal });
+    send({ type: 'sample', statements: roster?.store.queryCount() ?? 0, cpuMs: (cpu.user + cpu.system) / 1000, rss: memory.rss, heap: memory.heapTotal, buffers: memory.arrayBuffers });
   } else if (m.type === 'live') {
     (globalThis as { gc?: () => void }).gc?.();
     send({ type: 'live', heap: process.memoryUsage().heapUsed });

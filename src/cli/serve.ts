@@ -1,4 +1,5 @@
 import { createRoster } from '../app.js';
+import { boundHeapGrowth } from '../heap.js';
 import { loadConfig, type Config } from '../config.js';
 import { trustInstructions } from '../http/tls.js';
 import { DEMO_SEED, DirectoryError, exportDirectory, loadSeed, resetDirectory } from '../state/directory.js';
@@ -19,6 +20,7 @@ export async function serve(flags: Partial<Record<keyof Config, unknown>>): Prom
   const seed = seedFile ? await loadSeed(seedFile).catch((error: unknown) => {
     throw error instanceof DirectoryError || (error as NodeJS.ErrnoException).code === 'ENOENT' ? new CliError((error as Error).message) : error;
   }) : null;
+  boundHeapGrowth();
   const roster = await createRoster(config);
   const { store } = roster;
   if (seed && (await isPristine(store.db))) {
