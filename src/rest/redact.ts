@@ -14,7 +14,7 @@
 
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /secret|passw|pwd|token|^auth|authori[sz]ation|credential|api_?key|private_?key|cookie|session/i;
+export const SECRET_KEY = /secret|passw|pwd|token|^auth|authori[sz]ation|credential|api_?key|private_?key|cookie|session/i;
 // `key=value` inside a text (a batch command, a URL in a comment): the value of a secret key goes
 const QUERY_PAIR = /(^|[?&;\s])([^=&?;\s]{1,200})=([^&;\s]*)/g;
 // a run of exactly 20 or exactly 50 lower-case letters and digits, not part of a longer word
@@ -52,28 +52,57 @@ export class Redactor {
     return false;
   }
 
-  /** A copy of `value` without secrets, bounded in size. */
+  /**
+   * `value` without secrets, bounded in size: the value itself when nothing in it changes (most
+   * parameters; the journal turns them into JSON text at once), else a copy. A batch's fifty
+   * commands copied into a new object took longer than writing them out as JSON.
+   */
   value(value: unknown, depth = 0): unknown {
-    if (typeof value === 'string') {
-      return this.text(value);
-    }
+    if (typeof value === 'string') return this.text(value);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= MAX_DEPTH) return '[nested too deep]';
     if (Array.isArray(value)) {
-      const out = value.slice(0, MAX_ITEMS).map((v) => this.value(v, depth + 1));
-      if (value.length > MAX_ITEMS) out.push(`[${value.length - MAX_ITEMS} more]`);
-      return out;
+      const list: unknown[] = value;
+      for (let i = 0; i < list.length && i < MAX_ITEMS; i++) {
+        const v = this.value(list[i], depth + 1);
+        if (v !== list[i]) return this.listFrom(list, i, v, depth);
+      }
+      return list.length > MAX_ITEMS ? this.listFrom(list, MAX_ITEMS, undefined, depth) : list;
     }
+    const record = value as Record<string, unknown>;
+    let n = 0;
+    for (const key in record) {
+      const v = record[key];
+      if (n++ >= MAX_ITEMS || this.text(key) !== key || this.field(key, v, depth) !== v) return this.recordFrom(record, depth);
+    }
+    return record;
+  }
+
+  /** A copy of the list: items before `from` as they are, the one at `from` as redacted (`first`), the rest redacted. */
+  private listFrom(list: unknown[], from: number, first: unknown, depth: number): unknown[] {
+    const out = list.slice(0, Math.min(from, MAX_ITEMS));
+    if (from < MAX_ITEMS) out.push(first);
+    for (let i = from + 1; i < list.length && i < MAX_ITEMS; i++) out.push(this.value(list[i], depth + 1));
+    if (list.length > MAX_ITEMS) out.push(`[${list.length - MAX_ITEMS} more]`);
+    return out;
+  }
+
+  private recordFrom(record: Record<string, unknown>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     let n = 0;
-    for (const [key, v] of Object.entries(value)) {
+    for (const [key, v] of Object.entries(record)) {
       if (n++ >= MAX_ITEMS) {
-        out['…'] = `[${Object.keys(value).length - MAX_ITEMS} more keys]`;
+        out['…'] = `[${Object.keys(record).length - MAX_ITEMS} more keys]`;
         break;
       }
-      out[this.text(key)] = SECRET_KEY.test(key) && v !== '' && v !== null && v !== undefined ? REDACTED : this.value(v, depth + 1);
+      out[this.text(key)] = this.field(key, v, depth);
     }
     return out;
+  }
+
+  /** A value under `key`: all of it hidden when the key names a secret. */
+  private field(key: string, v: unknown, depth: number): unknown {
+    return SECRET_KEY.test(key) && v !== '' && v !== null && v !== undefined ? REDACTED : this.value(v, depth + 1);
   }
 
   text(s: string): string {
