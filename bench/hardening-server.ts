@@ -13,7 +13,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRoster, type Roster } from '../src/app.js';
-import { boundHeapGrowth } from '../src/heap.js';
+import { boundHeapGrowth } from '../src/cli/heap.js';
 import { testConfig } from '../src/config.js';
 
 export type HardeningServerMessage =

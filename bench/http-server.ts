@@ -21,7 +21,7 @@ import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createRoster, type Roster } from '../src/app.js';
-import { boundHeapGrowth } from '../src/heap.js';
+import { boundHeapGrowth } from '../src/cli/heap.js';
 import { testConfig, type Config } from '../src/config.js';
 import { SCOPES } from '../src/rest/scopes.js';
 import { replaceDirectory } from '../src/state/directory-file.js';

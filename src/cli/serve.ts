@@ -1,5 +1,5 @@
 import { createRoster } from '../app.js';
-import { boundHeapGrowth } from '../heap.js';
+import { boundHeapGrowth } from './heap.js';
 import { loadConfig, type Config } from '../config.js';
 import { trustInstructions } from '../http/tls.js';
 import { DEMO_SEED, DirectoryError, exportDirectory, loadSeed, resetDirectory } from '../state/directory.js';
