@@ -24,9 +24,10 @@ export async function setUpControl(app: App): Promise<void> {
   if (config.metrics) app.metrics = new Metrics(() => app.store.queryCount());
   app.readiness = defaultReadiness(app);
   if (config.clock) {
-    // --clock: a test run starts at a known instant, and stays there until told to move
-    clock.set(Date.parse(config.clock));
+    // --clock: a test run starts at a known instant, and stays there until told to move (frozen
+    // first: set on a running clock, then frozen, it froze a millisecond later when one ticked between)
     clock.freeze(true);
+    clock.set(Date.parse(config.clock));
   }
 }
 
