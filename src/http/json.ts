@@ -1,5 +1,5 @@
 import { RestError } from '../rest/errors.js';
-import { OwnJson, WireMap, type JsonOut } from '../rest/wire-map.js';
+import { digitCount, OwnJson, WireMap, type JsonOut } from '../rest/wire-map.js';
 
 /** The 413 for an answer over the size limit, before a string that large is ever built. */
 export function answerTooLarge(maxBytes: number): RestError {
@@ -136,9 +136,7 @@ class Pieces implements JsonOut {
       this.int(high);
       return this.digits(n - high * 1e9, 9);
     }
-    let digits = 1;
-    for (let p = 10; p <= n; p *= 10) digits++;
-    this.digits(n, digits);
+    this.digits(n, digitCount(n));
   }
 
   /** The last `count` digits of a 32-bit integer, zeros in front. */

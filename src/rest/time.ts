@@ -1,6 +1,6 @@
 import { formatAtom } from '../directory/dates.js';
 import { clock } from '../clock.js';
-import { OwnJson, type JsonOut } from './wire-map.js';
+import { digitCount, OwnJson, type JsonOut } from './wire-map.js';
 
 /** Upstream's operating-time window: 10 minutes. */
 export const OPERATING_WINDOW_SECONDS = 600;
@@ -64,12 +64,6 @@ export function writeSeconds(out: JsonOut, seconds: number): void {
   }
   // anything else (not whole microseconds, negative, more digits) the general way
   out.add(String(seconds));
-}
-
-function digitCount(n: number): number {
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) digits++;
-  return digits;
 }
 
 /** The point and the zeros before a fraction's first digit. */

@@ -65,6 +65,13 @@ export interface JsonOut {
   int(n: number): void;
 }
 
+/** How many decimal digits a non-negative integer has. */
+export function digitCount(n: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  return digits;
+}
+
 /**
  * A wire value that writes its own JSON into the answer: serialized bytes (RawJson), or a
  * `time` block (src/rest/time.ts). Anything else that meets one (the XML transport,
