@@ -53,6 +53,7 @@ const WIRE_DIFFERENCES: readonly [string, string, string][] = [
   ['one filter condition written twice (`ID` and `id`, ` ID`) applies twice', '400 `ERROR_ARGUMENT` naming both keys; text filters take at most 100 values per key, all keys together at most `--max-ids` values', 'bounded statements on both engines'],
   ['the request-rate bucket is per portal (and caller IP)', 'per credential: a webhook, or an OAuth application', 'one directory serves many independent integrations'],
   ['operating time ignores calls under 0.1 s', 'every call counts', 'a small `--operating-budget` is testable'],
+  ['`time.duration` is the difference of two clock readings printed in full (up to 17 digits)', 'rounded to the microsecond, like `operating`', 'the digits past the clock\'s precision were noise'],
 ];
 
 /** The directory's rules (src/directory/rules.ts) where they differ from upstream; REST and import refuse alike. */
