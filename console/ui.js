@@ -79,11 +79,16 @@ export function useLive(load, deps, affects = () => true) {
   useEffect(() => {
     let alive = true;
     let timer;
-    const run = () =>
+    // loads can answer out of order: only the newest one started may set the state
+    let started = 0;
+    const run = () => {
+      const mine = ++started;
+      const current = () => alive && mine === started;
       latest
         .current()
-        .then((data) => alive && setState({ loading: false, data, error: undefined }))
-        .catch((error) => alive && setState((s) => ({ loading: false, data: s.data, error })));
+        .then((data) => current() && setState({ loading: false, data, error: undefined }))
+        .catch((error) => current() && setState((s) => ({ loading: false, data: s.data, error })));
+    };
     setState((s) => ({ ...s, loading: true }));
     run();
     const stop = onChange((record) => {

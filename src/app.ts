@@ -12,6 +12,7 @@ import { buildServer, type RouteInstaller } from './http/server.js';
 import { listenHttps, loadTlsCredentials, tlsEnabled, type HttpsListener } from './http/tls.js';
 import { createRegistry } from './methods/index.js';
 import { ReadModel } from './read/model.js';
+import { afterModel } from './read/settled-feed.js';
 import { installOAuth } from './oauth/index.js';
 import type { App } from './rest/context.js';
 import { createLimits } from './rest/limits-setup.js';
@@ -55,6 +56,8 @@ export async function createRoster(config: Config, options: { store?: Store; ins
       throw error;
     }
     app.read = read;
+    // listeners hear of a change once this server's reads show it
+    app.feed = afterModel(feed, read);
     addReadinessCheck(app, { name: 'read model loaded', check: async () => (read.loaded ? true : 'loading') });
   }
   app.afterWrite = async () => {
