@@ -620,10 +620,14 @@ export class ReadModel {
     // from here on synchronous: the whole change appears at once
     const carried = this.derived.version === this.version ? this.derived : undefined;
     const moved: number[] = [];
+    // the entries replaced, for the search index to take out what it had of them
+    const before = new Map<number, UserEntry | undefined>();
     if (users) {
       for (const id of userIds) {
         const next = users.get(id);
-        if (!sameSortKeys(this.users.get(id), next)) moved.push(id);
+        const old = this.users.get(id);
+        before.set(id, old);
+        if (!sameSortKeys(old, next)) moved.push(id);
         if (next) this.users.set(id, next);
         else this.users.delete(id);
         this.lru.delete(id);
@@ -650,7 +654,7 @@ export class ReadModel {
     const search = carried?.search;
     const people = carried?.people;
     this.version++;
-    search?.update(userIds);
+    search?.update(before);
     if (departments) search?.setDepartments(departments);
     people?.update(moved);
     if (search || people) this.derived = { version: this.version, search, people };

@@ -63,18 +63,24 @@ function eachKey(text: string, found: (key: string) => void): void {
   }
 }
 
+/**
+ * A list of user ids as the index keeps it: built as an array, then held as 32-bit integers (ids
+ * are at most MAX_ID) at its exact length (half the memory and no room left from growing: 10 MB
+ * less at 100,000 users), and an array again when a change adds to it or takes from it.
+ */
+type IdList = number[] | Int32Array;
+
+const compact = (list: IdList): IdList => (Array.isArray(list) && list.length > 8 ? Int32Array.from(list) : list);
+
 export class UserSearchIndex {
   /** user id → ' ' + folded names and position */
   private readonly texts = new Map<number, string>();
   /** key (1 or 2 folded code points) → user ids with a word start beginning so, each once (arrays: far cheaper to build than sets) */
-  private readonly byKey = new Map<string, number[]>();
+  private readonly byKey = new Map<string, IdList>();
   /** department id → ' ' + folded name */
   private departmentTexts = new Map<number, string>();
   /** department id → every member (active or not: the rule filters) */
-  private readonly members = new Map<number, number[]>();
-
-  /** user id → the departments indexed for them (to take them out again) */
-  private readonly departmentsOf = new Map<number, readonly number[]>();
+  private readonly members = new Map<number, IdList>();
 
   constructor(
     private readonly users: ReadonlyMap<number, UserEntry>,
@@ -82,6 +88,17 @@ export class UserSearchIndex {
   ) {
     this.setDepartments(departments);
     for (const entry of users.values()) this.add(entry);
+    for (const [key, list] of this.byKey) this.byKey.set(key, compact(list));
+    for (const [id, list] of this.members) this.members.set(id, compact(list));
+  }
+
+  /** The list to change in place: an array (one compacted earlier becomes one again). */
+  private static editable<K>(lists: Map<K, IdList>, key: K): number[] | undefined {
+    const list = lists.get(key);
+    if (list === undefined || Array.isArray(list)) return list;
+    const array = Array.from(list);
+    lists.set(key, array);
+    return array;
   }
 
   /**
@@ -94,16 +111,16 @@ export class UserSearchIndex {
   }
 
   /**
-   * Follows a change of these users (the model's users map already holds their new entries, or
-   * none): cheaper than building the index again for every write.
+   * Follows a change of these users, given with the entries they had when last indexed (the
+   * model's users map already holds the new ones, or none): cheaper than building the index
+   * again for every write.
    */
-  update(ids: Iterable<number>): void {
-    for (const id of ids) {
+  update(before: ReadonlyMap<number, UserEntry | undefined>): void {
+    for (const [id, old] of before) {
       const entry = this.users.get(id);
-      const departments = this.departmentsOf.get(id);
       // presence and most other changes leave the words alone: nothing to do
-      if (entry && departments && this.texts.get(id) === textOf(entry) && sameList(departments, entry.departments)) continue;
-      this.remove(id);
+      if (entry && old && this.texts.get(id) === textOf(entry) && sameList(old.departments, entry.departments)) continue;
+      if (old) this.remove(old);
       if (entry) this.add(entry);
     }
   }
@@ -113,24 +130,25 @@ export class UserSearchIndex {
     const text = textOf(entry);
     this.texts.set(r.id, text);
     eachKey(text, (key) => {
-      const list = this.byKey.get(key);
+      const list = UserSearchIndex.editable(this.byKey, key);
       // a user's keys come one after another: one already added for them is the list's last
       if (!list) this.byKey.set(key, [r.id]);
       else if (list.at(-1) !== r.id) list.push(r.id);
     });
-    this.departmentsOf.set(r.id, entry.departments);
     for (const d of entry.departments) {
-      let list = this.members.get(d);
-      if (!list) this.members.set(d, (list = []));
-      list.push(r.id);
+      const list = UserSearchIndex.editable(this.members, d);
+      if (!list) this.members.set(d, [r.id]);
+      else list.push(r.id);
     }
   }
 
-  private remove(id: number): void {
+  /** Takes out the user as indexed from `entry` (their text, their departments then). */
+  private remove(entry: UserEntry): void {
+    const id = entry.row.id;
     const text = this.texts.get(id);
     if (text === undefined) return;
     eachKey(text, (key) => {
-      const list = this.byKey.get(key);
+      const list = UserSearchIndex.editable(this.byKey, key);
       const at = list ? list.indexOf(id) : -1;
       if (at < 0) return; // a key met twice: gone already
       // order within a key does not matter: the last one takes the removed one's place
@@ -138,11 +156,10 @@ export class UserSearchIndex {
       list!.pop();
     });
     this.texts.delete(id);
-    for (const d of this.departmentsOf.get(id) ?? []) {
+    for (const d of entry.departments) {
       const list = this.members.get(d);
       if (list) this.members.set(d, list.filter((u) => u !== id));
     }
-    this.departmentsOf.delete(id);
   }
 
   /** im.search.user.list's matches, ascending: active, searchable users the viewer may see (extranet ones only for extranet viewers). */
