@@ -244,7 +244,7 @@ export const settings = {
     env: 'ROSTER_JOURNAL_SIZE',
     default: 10000,
     check: int(0, 1_000_000),
-    doc: 'REST calls the request journal keeps (GET /_roster/requests with --admin-token, and the console), fewer when they hold 8 MiB together; 0 turns it off',
+    doc: 'REST calls the request journal keeps (GET /_roster/requests with --admin-token, and the console), fewer when they hold 4 MiB together; 0 turns it off',
   },
   faults: {
     flag: 'faults',
