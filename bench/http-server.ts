@@ -3,7 +3,9 @@
  * its own, so that the server and autocannon do not share one event loop (they still share the
  * machine's cores). Started with `fork`, it talks over the IPC channel:
  *
- *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads, consoleUser?, loaded? }
+ *   parent → { type: 'prepare', ...as start }  child → { type: 'prepared', hooks, loadMs, console? }   (writes the company and
+ *            the credentials, then is stopped: the measured server is a process that never held them)
+ *   parent → { type: 'start', db, users, departments, seed, webhookUsers, reads, consoleUser?, loaded?, prepared? }
  *   child  → { type: 'ready', url, hooks, loadMs, startMs, rss, heap, model, console? }   (hooks: webhook base URL per user id;
  *            console: a web console session cookie of consoleUser)
  *   parent → { type: 'bare', answers }  child → { type: 'bare-ready', url }   (the same-bytes floor)
@@ -33,7 +35,8 @@ import { SESSION_COOKIE } from '../src/http/console/routes.js';
 import { createSession } from '../src/store/console.js';
 
 export interface StartMessage {
-  type: 'start';
+  /** prepare: only write the company and the credentials, answer `prepared` */
+  type: 'start' | 'prepare';
   db: string;
   users: number;
   departments: number;
@@ -46,6 +49,15 @@ export interface StartMessage {
   consoleUser?: number;
   /** the database already holds the company (an earlier server loaded it): not written again */
   loaded?: boolean;
+  /** what a `prepare` in another process answered: nothing is written, the server only starts */
+  prepared?: Prepared;
+}
+
+/** The credentials made for the measured server, and how long writing the company took. */
+export interface Prepared {
+  hooks: Record<number, string>;
+  loadMs: number;
+  consoleCookie?: string;
 }
 
 /** The floor: a bare node:http server answering each request (path and body) with these bytes. */
@@ -58,6 +70,7 @@ export interface BareMessage {
 export type ServerMessage =
   /** loadMs: writing the company; startMs: a restart on the loaded database until it listens (the read model loaded); rss and heap (V8's, in use) after it, collected */
   | { type: 'ready'; url: string; hooks: Record<number, string>; loadMs: number; startMs: number; rss: number; heap: number; model: string; console?: string }
+  | ({ type: 'prepared' } & Prepared)
   | { type: 'bare-ready'; url: string }
   /** statements sent to the store, CPU time (user + system) used by the server process so far, resident set size and V8's heap (reserved) now */
   | { type: 'sample'; statements: number; cpuMs: number; rss: number; heap: number; buffers: number }
@@ -79,7 +92,7 @@ let roster: Roster | undefined;
  * Writes the company (unless an earlier server did) and the credentials, with a server of its
  * own that is closed and gone before the measured one starts.
  */
-async function prepare(m: StartMessage, config: Config): Promise<{ hooks: Record<number, string>; loadMs: number; consoleCookie?: string }> {
+async function prepare(m: StartMessage, config: Config): Promise<Prepared> {
   // no read model: the process's memory afterwards is the measured server's, as after `roster serve`
   const loader = await createRoster({ ...config, reads: 'sql' });
   const loadStart = performance.now();
@@ -98,9 +111,12 @@ async function prepare(m: StartMessage, config: Config): Promise<{ hooks: Record
   return { hooks, loadMs, consoleCookie };
 }
 
+const configOf = (m: StartMessage) =>
+  testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory', ...(process.env.ROSTER_BENCH_JOURNAL === '0' ? { journalSize: 0 } : {}) });
+
 async function start(m: StartMessage): Promise<void> {
-  const config = testConfig({ db: m.db, host: '127.0.0.1', port: 0, limits: 'off', logLevel: 'silent', timezone: 'UTC', reads: m.reads ?? 'memory', ...(process.env.ROSTER_BENCH_JOURNAL === '0' ? { journalSize: 0 } : {}) });
-  const { hooks, loadMs, consoleCookie } = await prepare(m, config);
+  const config = configOf(m);
+  const { hooks, loadMs, consoleCookie } = m.prepared ?? (await prepare(m, config));
   // the start-up that counts: a server on a database that already holds the company
   (globalThis as { gc?: () => void }).gc?.();
   boundHeapGrowth(); // as `roster serve` does
@@ -158,8 +174,9 @@ async function profile(m: ProfileMessage): Promise<void> {
 process.on('message', (m: StartMessage | BareMessage | ProfileMessage | { type: 'sample' | 'live' | 'stop' }) => {
   if (m.type === 'bare') startBare(m);
   else if (m.type === 'profile') void profile(m);
-  else if (m.type === 'start') {
-    start(m).catch((error: unknown) => {
+  else if (m.type === 'start' || m.type === 'prepare') {
+    const work = m.type === 'start' ? start(m) : prepare(m, configOf(m)).then((prepared) => send({ type: 'prepared', ...prepared }));
+    work.catch((error: unknown) => {
       send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       void stop(1);
     });
