@@ -444,7 +444,7 @@ export const httpBenchmark: Benchmark = {
       intro,
       '',
       `The company: \`roster generate --users ${USERS} --departments ${DEPARTMENTS} --seed ${SEED}\`, loaded into a fresh SQLite file` +
-        `${used.length > 1 ? ' and a fresh schema of the PostgreSQL database (then vacuumed and analyzed, as autovacuum would soon after), dropped afterwards' : ' (PostgreSQL did not answer: not measured)'} (${loads.join(', ')}). The server is a real Roster (\`limits: off\`, log level silent) in a process of its own; ` +
+        `${used.length > 1 ? ' and a fresh schema of the PostgreSQL database (then vacuumed and analyzed, as autovacuum would soon after), dropped afterwards' : ' (PostgreSQL did not answer: not measured)'} (${loads.join(', ')}). The company is written by one process, and the server, a real Roster (\`limits: off\`, log level silent), then starts in a process of its own that never held it; ` +
         `autocannon runs in the benchmark's process and sends JSON POSTs over loopback (127.0.0.1) with ${CONNECTIONS} connections, ` +
         `${WARMUP} s of warm-up and then ${DURATION} s measured per scenario and engine, in ${ROUNDS} rounds taking turns with the floor's (latency: the worst round's). **Server and load generator share the machine's ` +
         `${cpus().length} cores** (and PostgreSQL runs on them too), so these are figures for one small box, not the server's ceiling.`,
