@@ -57,7 +57,7 @@ export async function createRoster(config: Config, options: { store?: Store; ins
     }
     app.read = read;
     // listeners hear of a change once this server's reads show it
-    app.feed = afterModel(feed, read);
+    app.feed = afterModel(feed, read, (error) => app.log.warn({ err: error }, 'a change feed subscriber failed'));
     addReadinessCheck(app, { name: 'read model loaded', check: async () => (read.loaded ? true : 'loading') });
   }
   app.afterWrite = async () => {

@@ -65,8 +65,8 @@ function eachKey(text: string, found: (key: string) => void): void {
 
 /**
  * A list of user ids as the index keeps it: built as an array, then held as 32-bit integers (ids
- * are at most MAX_ID) at its exact length (half the memory and no room left from growing: 10 MB
- * less at 100,000 users), and an array again when a change adds to it or takes from it.
+ * are at most MAX_ID) at its exact length (half the memory, and no room left from growing), and an
+ * array again when a change adds to it or takes from it.
  */
 type IdList = number[] | Int32Array;
 

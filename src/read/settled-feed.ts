@@ -8,8 +8,11 @@ import type { ChangeFeed, ChangeRecord, ChangeSubscriber, FeedReset, ResetSubscr
 
 type Item = { record: ChangeRecord } | { reset: FeedReset };
 
-/** `model` must have subscribed to `feed` before this is called: it then notes each record before this queues it. */
-export function afterModel(feed: ChangeFeed, model: { settle(): Promise<void> }): ChangeFeed {
+/**
+ * `model` must have subscribed to `feed` before this is called: it then notes each record before
+ * this queues it. `onError` hears of a listener that threw (the others are still called).
+ */
+export function afterModel(feed: ChangeFeed, model: { settle(): Promise<void> }, onError: (error: unknown) => void): ChangeFeed {
   const subscribers = new Set<{ fn: ChangeSubscriber; onReset?: ResetSubscriber }>();
   let last = feed.last;
   let queue: Item[] = [];
@@ -20,8 +23,8 @@ export function afterModel(feed: ChangeFeed, model: { settle(): Promise<void> })
       try {
         if ('record' in item) s.fn(item.record);
         else s.onReset?.(item.reset);
-      } catch {
-        // a listener's failure is its own (the raw feed reports its subscribers' failures the same way)
+      } catch (error) {
+        onError(error);
       }
     }
   };

@@ -46,7 +46,7 @@ describe('the change feed after the read model', () => {
   it('hands each record on once the model settled, in order, resets in their place', async () => {
     const raw = handFeed();
     const m = handModel();
-    const relay = afterModel(raw.feed, m.model);
+    const relay = afterModel(raw.feed, m.model, (error) => assert.fail(error as Error));
     const heard: (number | string)[] = [];
     relay.subscribe(
       (r) => heard.push(r.seq),
@@ -85,9 +85,10 @@ describe('the change feed after the read model', () => {
     assert.deepEqual(heard.slice(-1), [23]);
   });
 
-  it('a failing listener does not stop the others; close detaches and closes the feed', async () => {
+  it('a failing listener is reported and does not stop the others; close detaches and closes the feed', async () => {
     const raw = handFeed();
-    const relay = afterModel(raw.feed, handModel().model);
+    const failures: unknown[] = [];
+    const relay = afterModel(raw.feed, handModel().model, (error) => failures.push(error));
     const heard: number[] = [];
     relay.subscribe(() => {
       throw new Error('listener');
@@ -96,6 +97,7 @@ describe('the change feed after the read model', () => {
     raw.emit(8);
     await turn();
     assert.deepEqual(heard, [8]);
+    assert.equal((failures[0] as Error).message, 'listener', 'the failure is reported');
     stop();
     raw.emit(9);
     await turn();
