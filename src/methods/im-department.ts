@@ -59,6 +59,25 @@ async function existing(ctx: CallContext, ids: readonly number[]): Promise<Depar
  */
 const DEPARTMENTS_PER_READ = 50;
 
+/**
+ * How many distinct ids the lists hold, once that is more than `allowance` (counting stops one
+ * past it), else null: the budget refuses 500 departments of 20,000 members after a thousand ids,
+ * where a set of all of them held the event loop 15–20 ms per command of the audit's batch.
+ */
+function distinctPast(lists: ReadonlyMap<number, readonly number[]>, allowance: number): number | null {
+  let total = 0;
+  for (const list of lists.values()) total += list.length;
+  if (total <= allowance) return null;
+  const seen = new Set<number>();
+  for (const list of lists.values()) {
+    for (const id of list) {
+      seen.add(id);
+      if (seen.size > allowance) return seen.size;
+    }
+  }
+  return null;
+}
+
 /** USER_DATA of the methods that can answer user objects instead of ids. */
 export const USER_DATA: ParamSpec = { name: 'USER_DATA', type: 'Y/N', description: 'Y: user objects (as im.user.get gives them) instead of ids', example: 'Y' };
 
@@ -156,8 +175,8 @@ export const imDepartmentMethods: MethodDefinition[] = [
         // 20,000 pairs per command, which a batch of 50 turned into long garbage collections
         members = new Map(ids.map((id) => [id, model.activeMemberIds(id)]));
         if (isYes(p.USER_DATA)) {
-          const distinct = new Set([...members.values()].flat()).size;
-          if (distinct > ctx.budget.allowance) ctx.budget.checkUsers(distinct, true);
+          const past = distinctPast(members, ctx.budget.allowance);
+          if (past !== null) ctx.budget.checkUsers(past, true);
         }
       } else {
         if (isYes(p.USER_DATA)) {
