@@ -622,12 +622,15 @@ export class ReadModel {
     const moved: number[] = [];
     // the entries replaced, for the search index to take out what it had of them
     const before = new Map<number, UserEntry | undefined>();
+    // who is an active member of which department changed (a presence change leaves it)
+    let membership = departments !== null;
     if (users) {
       for (const id of userIds) {
         const next = users.get(id);
         const old = this.users.get(id);
         before.set(id, old);
         if (!sameSortKeys(old, next)) moved.push(id);
+        membership ||= !sameMembership(old, next);
         if (next) this.users.set(id, next);
         else this.users.delete(id);
         this.lru.delete(id);
@@ -649,15 +652,22 @@ export class ReadModel {
       this.addMembers(groups.members);
     }
     this.appliedSeq = Math.max(this.appliedSeq, work.seq);
-    // the search index and the console's orders follow the change in place: building them anew
-    // costs far more on a large directory
-    const search = carried?.search;
-    const people = carried?.people;
+    // the search index and the console's orders follow the change in place, and what the change
+    // leaves as it was is kept: building them anew costs far more on a large directory, and
+    // presence changes all day long
     this.version++;
+    if (!carried) return;
+    const { search, people } = carried;
     search?.update(before);
     if (departments) search?.setDepartments(departments);
     people?.update(moved);
-    if (search || people) this.derived = { version: this.version, search, people };
+    this.derived = { version: this.version, search, people };
+    if (!departments) this.derived.tree = carried.tree;
+    if (!membership) {
+      this.derived.activeByDepartment = carried.activeByDepartment;
+      this.derived.colleagues = carried.colleagues;
+      this.derived.colleagueIds = carried.colleagueIds;
+    }
   }
 
   private async loadAll(db: Db): Promise<void> {
@@ -751,6 +761,14 @@ function absentUntil(entry: StoredUser, today: string): string | null {
 }
 
 const everyone = () => true;
+
+/** Whether the user, if any, is as active as before and in the same departments. */
+function sameMembership(before: UserEntry | undefined, after: UserEntry | undefined): boolean {
+  if (!before || !after) return before === after;
+  const a = before.departments;
+  const b = after.departments;
+  return before.row.active === after.row.active && a.length === b.length && a.every((d, i) => d === b[i]);
+}
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
