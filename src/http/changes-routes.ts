@@ -133,8 +133,10 @@ export async function streamChanges(db: Db, feed: ChangeFeed, streams: Set<Serve
             continue;
           }
         }
-        if (rows.length === 0) pos = target; // only burnt sequence numbers up to the feed's position
-        for (const record of rows) if (record.seq > pos) sendRecord(record);
+        // only what the feed has handed on: a later row may not be in this server's reads yet
+        const due = rows.filter((record) => record.seq > pos && record.seq <= target);
+        if (due.length === 0) pos = target; // only burnt sequence numbers up to the feed's position
+        for (const record of due) sendRecord(record);
       }
     } catch {
       raw.destroy(); // the database failed: the client reconnects with its Last-Event-ID
