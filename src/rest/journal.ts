@@ -101,7 +101,7 @@ export interface JournalListener {
 /**
  * What the kept entries may hold together, about: 10,000 batches of 50 commands were 200 MB as
  * objects, more than the whole directory of 100,000 users. As JSON text 4 MiB holds about 1,500
- * such batches, or 10,000 short calls; twice that was 5 MiB more of the server's heap under
+ * such batches, or 10,000 short calls; twice that was about 4.5 MiB more of the heap under
  * load. The oldest entries go first.
  */
 export const JOURNAL_BYTES = 4 * 1024 * 1024;
