@@ -26,7 +26,7 @@ import { DepartmentTree } from '../directory/tree.js';
 import { presentImUser, type PresentOptions } from '../directory/user-object.js';
 import type { Db, Store } from '../store/index.js';
 import { PeopleOrder, peopleFilter, sameSortKeys } from './people.js';
-import { UserSearchIndex } from './search.js';
+import { sameIds, UserSearchIndex } from './search.js';
 import type { PeopleQuery } from '../store/people.js';
 import {
   allDepartments,
@@ -765,9 +765,7 @@ const everyone = () => true;
 /** Whether the user, if any, is as active as before and in the same departments. */
 function sameMembership(before: UserEntry | undefined, after: UserEntry | undefined): boolean {
   if (!before || !after) return before === after;
-  const a = before.departments;
-  const b = after.departments;
-  return before.row.active === after.row.active && a.length === b.length && a.every((d, i) => d === b[i]);
+  return before.row.active === after.row.active && sameIds(before.departments, after.departments);
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

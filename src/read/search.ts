@@ -44,7 +44,8 @@ const textOf = (entry: UserEntry) => {
   return ` ${foldCase(`${r.name} ${r.last_name} ${r.second_name} ${r.work_position}`)}`;
 };
 
-const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Whether two id lists hold the same ids in the same order. */
+export const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** UTF-16 units of the code point at `i`. */
 const unitsAt = (text: string, i: number) => (text.codePointAt(i)! > 0xffff ? 2 : 1);
@@ -119,7 +120,7 @@ export class UserSearchIndex {
     for (const [id, old] of before) {
       const entry = this.users.get(id);
       // presence and most other changes leave the words alone: nothing to do
-      if (entry && old && this.texts.get(id) === textOf(entry) && sameList(old.departments, entry.departments)) continue;
+      if (entry && old && this.texts.get(id) === textOf(entry) && sameIds(old.departments, entry.departments)) continue;
       if (old) this.remove(old);
       if (entry) this.add(entry);
     }
