@@ -90,10 +90,11 @@ let roster: Roster | undefined;
 
 /**
  * Writes the company (unless an earlier server did) and the credentials, with a server of its
- * own that is closed and gone before the measured one starts.
+ * own (no read model: nothing to load) that is closed before the measured one starts. The HTTP
+ * benchmark runs it in a process of its own (`prepare`): the import's memory stayed in the
+ * process's RSS. The console search benchmark, which reports no memory, runs it in the server's.
  */
 async function prepare(m: StartMessage, config: Config): Promise<Prepared> {
-  // no read model: the process's memory afterwards is the measured server's, as after `roster serve`
   const loader = await createRoster({ ...config, reads: 'sql' });
   const loadStart = performance.now();
   if (!m.loaded) await replaceDirectory(loader.store, generateCompany({ users: m.users, departments: m.departments, seed: m.seed }));

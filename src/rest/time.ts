@@ -24,12 +24,22 @@ export function timeBlock(timing: Timing, timeZone: string, operating?: Operatin
     start,
     finish: finished,
     duration: durationOf(timing, finished),
-    processing: Math.floor(timing.processFinished) - Math.floor(timing.processStarted),
+    processing: processingOf(timing),
     date_start: formatAtom(timing.started, timeZone),
     date_finish: formatAtom(finished, timeZone),
-    operating_reset_at: operating?.operating_reset_at ?? start + OPERATING_WINDOW_SECONDS,
+    operating_reset_at: resetAtOf(operating, start),
     operating: operating?.operating ?? 0,
   };
+}
+
+/** Whole seconds of the process clock the call spanned. */
+function processingOf(timing: Timing): number {
+  return Math.floor(timing.processFinished) - Math.floor(timing.processStarted);
+}
+
+/** When the method's operating-time window resets: without a report, a window from the start. */
+function resetAtOf(operating: OperatingReport | undefined, start: number): number {
+  return operating?.operating_reset_at ?? start + OPERATING_WINDOW_SECONDS;
 }
 
 /** To the microsecond, like operating: the difference of two clock readings printed in full was 17 digits of rounding noise, and slow to print. */
@@ -100,13 +110,13 @@ export class TimeJson extends OwnJson {
     out.add(',"duration":');
     writeSeconds(out, durationOf(timing, finished));
     out.add(',"processing":');
-    writeSeconds(out, Math.floor(timing.processFinished) - Math.floor(timing.processStarted));
+    writeSeconds(out, processingOf(timing));
     out.add(',"date_start":"');
     out.add(formatAtom(timing.started, timeZone));
     out.add('","date_finish":"');
     out.add(formatAtom(finished, timeZone));
     out.add('","operating_reset_at":');
-    writeSeconds(out, operating?.operating_reset_at ?? start + OPERATING_WINDOW_SECONDS);
+    writeSeconds(out, resetAtOf(operating, start));
     out.add(',"operating":');
     writeSeconds(out, operating?.operating ?? 0);
     out.add('}');
